@@ -1,0 +1,65 @@
+#include "CommandLine.h"
+
+#include <cstdio>
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QTextStream>
+
+#include "ValidateCommand.h"
+
+namespace {
+
+const char kUsage[] = "Usage: wa-composer [COMMAND] [OPTIONS]\n"
+                      "\n"
+                      "Compose, send and test WhatsApp interactive messages.\n"
+                      "With no command the window opens.\n"
+                      "\n"
+                      "Commands:\n"
+                      "  validate [--json] [--family cloud|onprem] FILE...\n"
+                      "                  check payloads against WhatsApp's limits (- reads stdin)\n"
+                      "\n"
+                      "Options:\n"
+                      "  -h, --help      show this help\n"
+                      "  -v, --version   show the version\n"
+                      "\n"
+                      "'wa-composer COMMAND --help' tells more about a command.\n";
+
+} // namespace
+
+bool CommandLine::wantsCommand(const QStringList& arguments)
+{
+    if (arguments.size() < 2)
+        return false;
+    const QString& first = arguments.at(1);
+    if (first == QLatin1String("-h") || first == QLatin1String("--help") || first == QLatin1String("-v")
+        || first == QLatin1String("--version") || first == QLatin1String("help"))
+        return true;
+    // Any plain word is a command (an unknown one is reported); options such as -platform go to Qt.
+    return !first.startsWith(QLatin1Char('-'));
+}
+
+int CommandLine::run(const QStringList& arguments)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const QString command = arguments.value(1);
+    if (command == QLatin1String("-h") || command == QLatin1String("--help") || command == QLatin1String("help")) {
+        out << kUsage;
+        return 0;
+    }
+    if (command == QLatin1String("-v") || command == QLatin1String("--version")) {
+        out << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion() << '\n';
+        return 0;
+    }
+    if (command == QLatin1String("validate")) {
+        QFile standardInput;
+        if (!standardInput.open(stdin, QIODevice::ReadOnly)) {
+            err << "wa-composer: cannot read standard input\n";
+            return 2;
+        }
+        return ValidateCommand::run(arguments, out, err, standardInput);
+    }
+    err << "wa-composer: unknown command '" << command << "'.\n\n" << kUsage;
+    return 2;
+}

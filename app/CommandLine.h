@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QStringList>
+
+// Runs the command-line commands of wa-composer (everything but the GUI).
+class CommandLine
+{
+public:
+    // Whether these arguments ask for a command rather than the window.
+    static bool wantsCommand(const QStringList& arguments);
+    static int run(const QStringList& arguments);
+};

@@ -1,0 +1,145 @@
+#include "MainWindow.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include "FindingsModel.h"
+#include "FindingsView.h"
+#include "MessageCodec.h"
+#include "PayloadEditor.h"
+#include "Validator.h"
+
+namespace {
+enum FamilyChoice { Detect, Cloud, OnPremises };
+}
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_editor(new PayloadEditor(this))
+    , m_findingsView(new FindingsView(this))
+    , m_findings(new wa::FindingsModel(this))
+    , m_family(new QComboBox(this))
+    , m_summary(new QLabel(this))
+{
+    setWindowTitle(tr("wa-composer"));
+    resize(1100, 700);
+
+    QToolBar* toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolBar"));
+    toolbar->addAction(tr("Open…"), this, &MainWindow::chooseFile)->setShortcut(QKeySequence::Open);
+    toolbar->addAction(tr("Format JSON"), this, &MainWindow::reformat);
+    toolbar->addSeparator();
+    toolbar->addWidget(new QLabel(tr("Validate as: "), this));
+    m_family->addItem(tr("Detected form"), Detect);
+    m_family->addItem(tr("Cloud API"), Cloud);
+    m_family->addItem(tr("On-Premises"), OnPremises);
+    m_family->setToolTip(tr("The Cloud API form has \"messaging_product\": \"whatsapp\"; the On-Premises form has not."));
+    toolbar->addWidget(m_family);
+
+    auto* findingsPanel = new QWidget(this);
+    auto* layout = new QVBoxLayout(findingsPanel);
+    layout->setContentsMargins(6, 6, 6, 6);
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::PlainText);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_findingsView, 1);
+    m_findingsView->setModel(m_findings);
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_editor);
+    splitter->addWidget(findingsPanel);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    setCentralWidget(splitter);
+
+    connect(m_editor, &QPlainTextEdit::textChanged, this, &MainWindow::revalidate);
+    connect(m_family, &QComboBox::currentIndexChanged, this, &MainWindow::revalidate);
+    connect(m_findingsView, &QAbstractItemView::activated, this, &MainWindow::activateFinding);
+
+    QFile starter(QStringLiteral(":/starter/list.json"));
+    if (starter.open(QIODevice::ReadOnly))
+        m_editor->setPlainText(QString::fromUtf8(starter.readAll()));
+    revalidate();
+}
+
+bool MainWindow::openFile(const QString& fileName)
+{
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly)) {
+        QMessageBox::warning(this, tr("Cannot open file"),
+                             tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(fileName), file.errorString()));
+        return false;
+    }
+    m_editor->setPlainText(QString::fromUtf8(file.readAll()));
+    setWindowTitle(tr("%1 — wa-composer").arg(QFileInfo(fileName).fileName()));
+    return true;
+}
+
+void MainWindow::chooseFile()
+{
+    const QString fileName =
+        QFileDialog::getOpenFileName(this, tr("Open payload"), QString(), tr("JSON files (*.json);;All files (*)"));
+    if (!fileName.isEmpty())
+        openFile(fileName);
+}
+
+void MainWindow::reformat()
+{
+    const QJsonDocument document = QJsonDocument::fromJson(m_editor->toPlainText().toUtf8());
+    if (document.isObject())
+        m_editor->setPlainText(QString::fromUtf8(document.toJson(QJsonDocument::Indented)));
+}
+
+void MainWindow::revalidate()
+{
+    const QByteArray text = m_editor->toPlainText().toUtf8();
+    const wa::DecodeResult decoded = wa::MessageCodec::decode(text);
+    if (!decoded.ok()) {
+        m_errorLine = decoded.error.line;
+        m_errorColumn = decoded.error.column;
+        m_editor->markError(m_errorLine, m_errorColumn);
+        wa::Finding parseError;
+        parseError.code = QStringLiteral("json");
+        parseError.message = decoded.error.message;
+        m_findings->setFindings({parseError});
+        m_summary->setText(tr("Not a payload yet: fix the JSON first."));
+        statusBar()->showMessage(decoded.error.message);
+        return;
+    }
+    m_errorLine = 0;
+    m_errorColumn = 0;
+    m_editor->clearErrorMark();
+
+    const wa::Message& message = *decoded.message;
+    const int choice = m_family->currentData().toInt();
+    const wa::ApiFamily family = choice == Cloud        ? wa::ApiFamily::Cloud
+                                 : choice == OnPremises ? wa::ApiFamily::OnPremises
+                                                        : message.family;
+    m_findings->setFindings(wa::Validator::validate(message, family));
+    const int errors = m_findings->errorCount();
+    const int warnings = m_findings->warningCount();
+    const QString form = family == wa::ApiFamily::Cloud ? tr("Cloud API form") : tr("On-Premises form");
+    if (errors == 0 && warnings == 0)
+        m_summary->setText(tr("Valid (%1): WhatsApp will accept this message.").arg(form));
+    else if (errors == 0)
+        m_summary->setText(tr("Valid (%1), with %n warning(s).", nullptr, warnings).arg(form));
+    else
+        m_summary->setText(tr("Invalid (%1): %n error(s)", nullptr, errors).arg(form)
+                           + (warnings ? tr(", %n warning(s).", nullptr, warnings) : QStringLiteral(".")));
+    statusBar()->showMessage(tr("%1 · %n finding(s)", nullptr, errors + warnings).arg(form));
+}
+
+void MainWindow::activateFinding(const QModelIndex& index)
+{
+    if (index.isValid() && index.data(wa::FindingsModel::CodeRole).toString() == QLatin1String("json"))
+        m_editor->goTo(m_errorLine, m_errorColumn);
+}

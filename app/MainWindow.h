@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QComboBox;
+class QLabel;
+class FindingsView;
+class PayloadEditor;
+
+namespace wa {
+class FindingsModel;
+}
+
+// The window at this stage: a JSON payload editor and the live list of validation findings.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+
+    // Loads a payload file into the editor; returns false (and says why) when it cannot be read.
+    bool openFile(const QString& fileName);
+    PayloadEditor* editor() const { return m_editor; }
+    wa::FindingsModel* findingsModel() const { return m_findings; }
+
+private:
+    void revalidate();
+    void chooseFile();
+    void reformat();
+    void activateFinding(const QModelIndex& index);
+
+    PayloadEditor* m_editor = nullptr;
+    FindingsView* m_findingsView = nullptr;
+    wa::FindingsModel* m_findings = nullptr;
+    QComboBox* m_family = nullptr;
+    QLabel* m_summary = nullptr;
+    int m_errorLine = 0;
+    int m_errorColumn = 0;
+};

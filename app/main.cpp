@@ -1,0 +1,34 @@
+#include <QApplication>
+#include <QCoreApplication>
+
+#include "CommandLine.h"
+#include "MainWindow.h"
+
+namespace {
+void setIdentity()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("wa-composer"));
+    QCoreApplication::setApplicationName(QStringLiteral("wa-composer"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(WA_VERSION));
+}
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+
+    // Commands run without a display.
+    if (CommandLine::wantsCommand(arguments)) {
+        QCoreApplication app(argc, argv);
+        setIdentity();
+        return CommandLine::run(app.arguments());
+    }
+
+    QApplication app(argc, argv);
+    setIdentity();
+    MainWindow window;
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <optional>
+
+#include <QByteArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QString>
+
+#include "Message.h"
+
+namespace wa {
+
+// Why a payload could not be read at all: not JSON, or JSON that is not an object.
+struct JsonError
+{
+    QString message; // names what is wrong, with the line and column when known
+    int line = 0;    // 1-based; 0 when not applicable
+    int column = 0;  // 1-based, in characters
+};
+
+struct DecodeResult
+{
+    std::optional<Message> message;
+    JsonError error;
+
+    bool ok() const { return message.has_value(); }
+};
+
+// Reads payloads in the Cloud API or On-Premises form into the message model and writes them
+// back, keeping every key the model does not know.
+class MessageCodec
+{
+public:
+    // Parses raw bytes; the family is detected from `messaging_product`.
+    static DecodeResult decode(const QByteArray& json);
+    static Message fromJson(const QJsonObject& object);
+
+    static QJsonObject toJson(const Message& message, ApiFamily family);
+    static QJsonObject toJson(const Message& message) { return toJson(message, message.family); }
+    static QByteArray encode(const Message& message, ApiFamily family,
+                             QJsonDocument::JsonFormat format = QJsonDocument::Indented);
+
+    static ApiFamily detectFamily(const QJsonObject& object);
+
+    // Line and column (1-based, column in characters) of a byte offset into UTF-8 text.
+    static void lineAndColumn(const QByteArray& text, qsizetype offset, int* line, int* column);
+};
+
+QString familyName(ApiFamily family);
+std::optional<ApiFamily> familyFromName(QStringView name);
+
+} // namespace wa
