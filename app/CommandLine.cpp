@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QTextStream>
 
 #include "ValidateCommand.h"
@@ -11,9 +12,10 @@
 namespace {
 
 const char kUsage[] = "Usage: wa-composer [COMMAND] [OPTIONS]\n"
+                      "       wa-composer [FILE]\n"
                       "\n"
                       "Compose, send and test WhatsApp interactive messages.\n"
-                      "With no command the window opens.\n"
+                      "With no command the window opens (with FILE, on that payload).\n"
                       "\n"
                       "Commands:\n"
                       "  validate [--json] [--family cloud|onprem] FILE...\n"
@@ -35,7 +37,10 @@ bool CommandLine::wantsCommand(const QStringList& arguments)
     if (first == QLatin1String("-h") || first == QLatin1String("--help") || first == QLatin1String("-v")
         || first == QLatin1String("--version") || first == QLatin1String("help"))
         return true;
-    // Any plain word is a command (an unknown one is reported); options such as -platform go to Qt.
+    // A file to open goes to the window; any other plain word is a command (an unknown one is
+    // reported); options such as -platform go to Qt.
+    if (QFileInfo::exists(first))
+        return false;
     return !first.startsWith(QLatin1Char('-'));
 }
 

@@ -67,7 +67,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     QFile starter(QStringLiteral(":/starter/list.json"));
     if (starter.open(QIODevice::ReadOnly))
-        m_editor->setPlainText(QString::fromUtf8(starter.readAll()));
+        m_editor->setPlainText(QString::fromUtf8(QJsonDocument::fromJson(starter.readAll()).toJson()));
     revalidate();
 }
 
@@ -112,6 +112,7 @@ void MainWindow::revalidate()
         parseError.message = decoded.error.message;
         m_findings->setFindings({parseError});
         m_summary->setText(tr("Not a payload yet: fix the JSON first."));
+        m_summary->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold"));
         statusBar()->showMessage(decoded.error.message);
         return;
     }
@@ -128,14 +129,22 @@ void MainWindow::revalidate()
     const int errors = m_findings->errorCount();
     const int warnings = m_findings->warningCount();
     const QString form = family == wa::ApiFamily::Cloud ? tr("Cloud API form") : tr("On-Premises form");
+    m_summary->setStyleSheet(errors ? QStringLiteral("color: #b3261e; font-weight: bold")
+                                    : QStringLiteral("color: #1b7f3b; font-weight: bold"));
+    const auto count = [](int n, const QString& one, const QString& many) {
+        return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
+    };
+    const QString errorText = count(errors, tr("error"), tr("errors"));
+    const QString warningText = count(warnings, tr("warning"), tr("warnings"));
     if (errors == 0 && warnings == 0)
         m_summary->setText(tr("Valid (%1): WhatsApp will accept this message.").arg(form));
     else if (errors == 0)
-        m_summary->setText(tr("Valid (%1), with %n warning(s).", nullptr, warnings).arg(form));
+        m_summary->setText(tr("Valid (%1), with %2.").arg(form, warningText));
+    else if (warnings == 0)
+        m_summary->setText(tr("Invalid (%1): %2.").arg(form, errorText));
     else
-        m_summary->setText(tr("Invalid (%1): %n error(s)", nullptr, errors).arg(form)
-                           + (warnings ? tr(", %n warning(s).", nullptr, warnings) : QStringLiteral(".")));
-    statusBar()->showMessage(tr("%1 · %n finding(s)", nullptr, errors + warnings).arg(form));
+        m_summary->setText(tr("Invalid (%1): %2, %3.").arg(form, errorText, warningText));
+    statusBar()->showMessage(tr("%1 · %2").arg(form, count(errors + warnings, tr("finding"), tr("findings"))));
 }
 
 void MainWindow::activateFinding(const QModelIndex& index)

@@ -29,6 +29,9 @@ int main(int argc, char* argv[])
     QApplication app(argc, argv);
     setIdentity();
     MainWindow window;
+    const QStringList files = app.arguments().mid(1);
+    if (!files.isEmpty())
+        window.openFile(files.first());
     window.show();
     return app.exec();
 }

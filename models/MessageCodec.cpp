@@ -1,5 +1,7 @@
 #include "MessageCodec.h"
 
+#include <cctype>
+
 #include <QJsonArray>
 #include <QJsonParseError>
 
@@ -515,7 +517,21 @@ DecodeResult MessageCodec::decode(const QByteArray& json)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        lineAndColumn(json, parseError.offset, &result.error.line, &result.error.column);
+        qsizetype start = 0;
+        while (start < json.size() && std::isspace(static_cast<unsigned char>(json.at(start))))
+            ++start;
+        const char first = json.at(start); // decode() returned early on white space only
+        if (first != '{' && first != '[') {
+            // Not even the start of an object: say so rather than Qt's "illegal value".
+            lineAndColumn(json, start, &result.error.line, &result.error.column);
+            result.error.message = QStringLiteral("Not a JSON object at line %1, column %2: a message payload "
+                                                  "starts with '{'.")
+                                       .arg(result.error.line)
+                                       .arg(result.error.column);
+            return result;
+        }
+        // Qt's offset stands just past the character it stopped at; point at that character.
+        lineAndColumn(json, qMax<qsizetype>(0, parseError.offset - 1), &result.error.line, &result.error.column);
         QString why = parseError.errorString();
         if (parseError.error == QJsonParseError::DeepNesting)
             why = QStringLiteral("too deeply nested (more than 1024 levels)");
