@@ -1,5 +1,6 @@
 #include "Validator.h"
 
+#include <algorithm>
 #include <functional>
 
 #include <QHash>
@@ -93,13 +94,26 @@ private:
         m_out.append(Finding{rule.severity, path, QLatin1String(rule.code), message, limit, actual});
     }
 
-    bool mismatchUnder(const QString& path) const
+    // Whether a type mismatch was met at `path` or below it: a sorted look-up, so that a payload
+    // full of wrongly typed values stays linear.
+    bool mismatchUnder(const QString& path)
     {
-        for (const TypeMismatch& mismatch : m_message.typeMismatches) {
-            if (mismatch.path.startsWith(path))
-                return true;
+        if (m_message.typeMismatches.empty())
+            return false;
+        if (m_mismatchPaths.empty()) {
+            m_mismatchPaths.reserve(m_message.typeMismatches.size());
+            for (const TypeMismatch& mismatch : m_message.typeMismatches)
+                m_mismatchPaths.push_back(mismatch.path);
+            std::sort(m_mismatchPaths.begin(), m_mismatchPaths.end());
         }
-        return false;
+        const auto startsRange = [this](const QString& prefix) {
+            const auto it = std::lower_bound(m_mismatchPaths.cbegin(), m_mismatchPaths.cend(), prefix);
+            return it != m_mismatchPaths.cend() && it->startsWith(prefix);
+        };
+        const auto exact = std::lower_bound(m_mismatchPaths.cbegin(), m_mismatchPaths.cend(), path);
+        if (exact != m_mismatchPaths.cend() && *exact == path)
+            return true;
+        return startsRange(path + QLatin1Char('.')) || startsRange(path + QLatin1Char('['));
     }
 
     // Reports a missing field, unless it is missing because its value had the wrong type.
@@ -682,6 +696,7 @@ private:
     QList<Finding>& m_out;
     const InteractiveType m_type;
     const JsonPath m_root;
+    std::vector<QString> m_mismatchPaths; // sorted, made on first need
 };
 
 } // namespace
