@@ -23,8 +23,8 @@ QJsonObject Finding::toJson() const
 
 bool Finding::operator==(const Finding& other) const
 {
-    return severity == other.severity && path == other.path && code == other.code && message == other.message
-           && limit == other.limit && actual == other.actual;
+    return severity == other.severity && path == other.path && code == other.code && message == other.message &&
+           limit == other.limit && actual == other.actual;
 }
 
 bool hasErrors(const QList<Finding>& findings)

@@ -148,24 +148,24 @@ constexpr TypeMask typeBit(InteractiveType t)
     return 1u << static_cast<unsigned>(t);
 }
 constexpr TypeMask kEnvelope = 0; // applies to every message, whatever its type
-constexpr TypeMask kAllTypes = typeBit(InteractiveType::List) | typeBit(InteractiveType::Button)
-                               | typeBit(InteractiveType::CtaUrl) | typeBit(InteractiveType::LocationRequest)
-                               | typeBit(InteractiveType::Product) | typeBit(InteractiveType::ProductList)
-                               | typeBit(InteractiveType::Flow);
+constexpr TypeMask kAllTypes = typeBit(InteractiveType::List) | typeBit(InteractiveType::Button) |
+                               typeBit(InteractiveType::CtaUrl) | typeBit(InteractiveType::LocationRequest) |
+                               typeBit(InteractiveType::Product) | typeBit(InteractiveType::ProductList) |
+                               typeBit(InteractiveType::Flow);
 
 struct LimitRule
 {
     Rule rule;
-    const char* code;    // stable identifier, reported as Finding::code
-    const char* path;    // field path pattern; [] stands for every index, <media> for image|video|document
-    TypeMask types;      // interactive types the rule applies to (kEnvelope: all messages)
+    const char* code; // stable identifier, reported as Finding::code
+    const char* path; // field path pattern; [] stands for every index, <media> for image|video|document
+    TypeMask types;   // interactive types the rule applies to (kEnvelope: all messages)
     CheckKind kind;
     int min;             // -1 when the kind has none
     int max;             // -1 when the kind has none
     const char* allowed; // '|'-separated values for OneOf, ExactlyOne, HeaderType, UrlScheme; else ""
     Severity severity;
-    const char* label;   // how a person calls the field
-    const char* source;  // where in the reference sheet the rule comes from
+    const char* label;  // how a person calls the field
+    const char* source; // where in the reference sheet the rule comes from
 
     bool appliesTo(InteractiveType type) const;
     QStringList allowedValues() const;

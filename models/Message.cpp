@@ -10,12 +10,9 @@ struct TypeName
 };
 
 constexpr TypeName kTypeNames[] = {
-    {InteractiveType::List, "list"},
-    {InteractiveType::Button, "button"},
-    {InteractiveType::CtaUrl, "cta_url"},
-    {InteractiveType::LocationRequest, "location_request_message"},
-    {InteractiveType::Product, "product"},
-    {InteractiveType::ProductList, "product_list"},
+    {InteractiveType::List, "list"},       {InteractiveType::Button, "button"},
+    {InteractiveType::CtaUrl, "cta_url"},  {InteractiveType::LocationRequest, "location_request_message"},
+    {InteractiveType::Product, "product"}, {InteractiveType::ProductList, "product_list"},
     {InteractiveType::Flow, "flow"},
 };
 } // namespace

@@ -102,13 +102,13 @@ struct ActionParameters
 
 struct Action
 {
-    std::optional<QString> name;   // cta_url, send_location, flow
-    std::optional<QString> button; // list
-    std::optional<std::vector<Section>> sections;     // list, product_list
-    std::optional<std::vector<ReplyButton>> buttons;  // button
-    std::optional<QString> catalogId;                 // product, product_list
-    std::optional<QString> productRetailerId;         // product
-    std::optional<ActionParameters> parameters;       // cta_url, flow
+    std::optional<QString> name;                     // cta_url, send_location, flow
+    std::optional<QString> button;                   // list
+    std::optional<std::vector<Section>> sections;    // list, product_list
+    std::optional<std::vector<ReplyButton>> buttons; // button
+    std::optional<QString> catalogId;                // product, product_list
+    std::optional<QString> productRetailerId;        // product
+    std::optional<ActionParameters> parameters;      // cta_url, flow
     QJsonObject extra;
 };
 

@@ -123,8 +123,8 @@ public:
             const QByteArray key = header.type->toLatin1();
             if (*header.type == QLatin1String("text")) {
                 header.text = string(rest, "text", path);
-            } else if (*header.type == QLatin1String("image") || *header.type == QLatin1String("video")
-                       || *header.type == QLatin1String("document")) {
+            } else if (*header.type == QLatin1String("image") || *header.type == QLatin1String("video") ||
+                       *header.type == QLatin1String("document")) {
                 if (auto media = object(rest, key.constData(), path)) {
                     const JsonPath mediaPath = path.key(key.constData());
                     header.media = this->media(*media, mediaPath);

@@ -88,8 +88,7 @@ private:
 
     bool applies(Rule rule) const { return LimitsTable::rule(rule).appliesTo(m_type); }
 
-    void add(const LimitRule& rule, const QString& path, const QString& message, qint64 limit = -1,
-             qint64 actual = -1)
+    void add(const LimitRule& rule, const QString& path, const QString& message, qint64 limit = -1, qint64 actual = -1)
     {
         m_out.append(Finding{rule.severity, path, QLatin1String(rule.code), message, limit, actual});
     }
@@ -155,21 +154,27 @@ private:
             return true;
         }
         const qsizetype units = TextMetrics::utf16Units(*text);
-        if (r.max >= 0 && units > r.max) {
-            const LimitRule& u = LimitsTable::rule(Rule::Utf16Length);
-            add(u, path.toString(),
-                QStringLiteral("%1 is %2 characters but %3 UTF-16 code units (emoji count twice there); "
-                               "clients that count UTF-16 reject it above %4.")
-                    .arg(QLatin1String(r.label))
-                    .arg(chars)
-                    .arg(units)
-                    .arg(r.max),
-                r.max, units);
-        }
+        if (r.max >= 0 && units > r.max)
+            utf16Length(r, chars, units, path);
         return false;
     }
 
-    void legacyLength(Rule id, const std::optional<QString>& text, const JsonPath& path)
+    // Section 3: within the limit in code points, above it in UTF-16 code units.
+    void utf16Length(const LimitRule& r, qsizetype chars, qsizetype units, const JsonPath& path)
+    {
+        const LimitRule& u = LimitsTable::rule(Rule::Utf16Length);
+        add(u, path.toString(),
+            QStringLiteral("%1 is %2 characters but %3 UTF-16 code units (emoji count twice there); "
+                           "clients that count UTF-16 reject it above %4.")
+                .arg(QLatin1String(r.label))
+                .arg(chars)
+                .arg(units)
+                .arg(r.max),
+            r.max, units);
+    }
+
+    // `hardMax`: the limit of the Length rule of the same field, whose UTF-16 warning comes first.
+    void legacyLength(Rule id, const std::optional<QString>& text, const JsonPath& path, int hardMax)
     {
         if (!text || !applies(id))
             return;
@@ -182,13 +187,18 @@ private:
                     .arg(chars)
                     .arg(r.max),
                 r.max, chars);
+            return;
         }
+        // The older limit comes from SDKs that count UTF-16, so section 3 holds for it too.
+        const qsizetype units = TextMetrics::utf16Units(*text);
+        if (units > r.max && units <= hardMax)
+            utf16Length(r, chars, units, path);
     }
 
     void lengthWithLegacy(Rule hard, Rule legacy, const std::optional<QString>& text, const JsonPath& path)
     {
         if (!length(hard, text, path))
-            legacyLength(legacy, text, path);
+            legacyLength(legacy, text, path, LimitsTable::rule(hard).max);
     }
 
     void oneOf(Rule id, const std::optional<QString>& value, const JsonPath& path)
@@ -305,8 +315,8 @@ private:
                 if (c >= QLatin1Char('0') && c <= QLatin1Char('9')) {
                     if (digits++ == 0)
                         firstDigit = c;
-                } else if (c != QLatin1Char('+') && c != QLatin1Char(' ') && c != QLatin1Char('-')
-                           && c != QLatin1Char('(') && c != QLatin1Char(')')) {
+                } else if (c != QLatin1Char('+') && c != QLatin1Char(' ') && c != QLatin1Char('-') &&
+                           c != QLatin1Char('(') && c != QLatin1Char(')')) {
                     clean = false;
                 }
             }
@@ -383,12 +393,14 @@ private:
     void header(const Header& h, const JsonPath& path, const QString& typeName)
     {
         const JsonPath typePath = path.key("type");
-        const Rule typeRule = applies(Rule::HeaderTypeTextOnly) ? Rule::HeaderTypeTextOnly : Rule::HeaderTypeTextOrMedia;
+        const Rule typeRule =
+            applies(Rule::HeaderTypeTextOnly) ? Rule::HeaderTypeTextOnly : Rule::HeaderTypeTextOrMedia;
         const LimitRule& r = LimitsTable::rule(typeRule);
         if (!h.type) {
             if (!mismatchUnder(typePath.toString()))
                 add(r, typePath.toString(),
-                    QStringLiteral("Header type is required; a %1 message takes %2.").arg(typeName, allowedForPeople(r)));
+                    QStringLiteral("Header type is required; a %1 message takes %2.")
+                        .arg(typeName, allowedForPeople(r)));
             return;
         }
         if (!isAllowed(r.allowed, *h.type)) {

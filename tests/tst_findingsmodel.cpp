@@ -40,7 +40,8 @@ void TestFindingsModel::rolesAndOrder()
     // errors first, whatever order they came in
     const QModelIndex first = model.index(0, 0);
     QCOMPARE(first.data(FindingsModel::SeverityRole).toInt(), static_cast<int>(Severity::Error));
-    QCOMPARE(first.data(FindingsModel::PathRole).toString(), QStringLiteral("interactive.action.sections[0].rows[0].title"));
+    QCOMPARE(first.data(FindingsModel::PathRole).toString(),
+             QStringLiteral("interactive.action.sections[0].rows[0].title"));
     QCOMPARE(first.data(FindingsModel::CodeRole).toString(), QStringLiteral("row_title_length"));
     QCOMPARE(first.data(FindingsModel::LimitRole).toLongLong(), 24);
     QCOMPARE(first.data(FindingsModel::ActualRole).toLongLong(), 25);
@@ -68,8 +69,8 @@ void TestFindingsModel::unchangedFindingsDoNotReset()
 void TestFindingsModel::counts()
 {
     FindingsModel model;
-    model.setFindings({finding(Severity::Error, "a", "x"), finding(Severity::Warning, "b", "y"),
-                       finding(Severity::Error, "c", "z")});
+    model.setFindings(
+        {finding(Severity::Error, "a", "x"), finding(Severity::Warning, "b", "y"), finding(Severity::Error, "c", "z")});
     QCOMPARE(model.errorCount(), 2);
     QCOMPARE(model.warningCount(), 1);
 }

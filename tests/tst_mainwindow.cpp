@@ -48,7 +48,8 @@ void TestMainWindow::findingsFollowTyping()
     QTest::keyClicks(editor, QStringLiteral("u")); // 21
     QCOMPARE(window.findingsModel()->rowCount(), 1);
     const QModelIndex index = window.findingsModel()->index(0, 0);
-    QCOMPARE(index.data(FindingsModel::PathRole).toString(), QStringLiteral("interactive.action.buttons[0].reply.title"));
+    QCOMPARE(index.data(FindingsModel::PathRole).toString(),
+             QStringLiteral("interactive.action.buttons[0].reply.title"));
     QCOMPARE(index.data(FindingsModel::ActualRole).toLongLong(), 21);
     QTest::keyClick(editor, Qt::Key_Backspace);
     QCOMPARE(window.findingsModel()->rowCount(), 0);

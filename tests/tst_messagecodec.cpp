@@ -152,8 +152,8 @@ void TestMessageCodec::unknownFieldsSurviveAnEdit()
     (*(*message.interactive->action->sections)[1].rows)[0].title = QStringLiteral("Pork rice");
     const QJsonObject out = MessageCodec::toJson(message);
     const QJsonObject row = out[QStringLiteral("interactive")][QStringLiteral("action")][QStringLiteral("sections")][1]
-                                [QStringLiteral("rows")][0]
-                                    .toObject();
+                               [QStringLiteral("rows")][0]
+                                   .toObject();
     QCOMPARE(row[QStringLiteral("title")].toString(), QStringLiteral("Pork rice"));
     QVERIFY(row.contains(QStringLiteral("x_unknown")));
     QVERIFY(out.contains(QStringLiteral("x_unknown")));
@@ -244,20 +244,22 @@ void TestMessageCodec::wrongTypesAreKeptAndReported_data()
         "interactive":{"type":"button","body":{"text":"Hi"},"footer":null,"action":{"buttons":[{"type":"reply","reply":{"id":"a","title":"A"}}]}}})")
                                  << QStringLiteral("interactive.footer")
                                  << QStringLiteral("interactive.footer must be an object, not null.");
-    QTest::newRow("null row in rows") << QByteArray(R"({"messaging_product":"whatsapp","to":"1650555","type":"interactive",
+    QTest::newRow("null row in rows")
+        << QByteArray(R"({"messaging_product":"whatsapp","to":"1650555","type":"interactive",
         "interactive":{"type":"list","body":{"text":"Hi"},"action":{"button":"Go","sections":[{"title":"S","rows":[{"id":"1","title":"One"},null]}]}}})")
-                                      << QStringLiteral("interactive.action.sections[0].rows[1]")
-                                      << QStringLiteral("interactive.action.sections[0].rows[1] must be an object, not null.");
-    QTest::newRow("object as buttons") << QByteArray(R"({"messaging_product":"whatsapp","to":"1650555","type":"interactive",
+        << QStringLiteral("interactive.action.sections[0].rows[1]")
+        << QStringLiteral("interactive.action.sections[0].rows[1] must be an object, not null.");
+    QTest::newRow("object as buttons") << QByteArray(
+                                              R"({"messaging_product":"whatsapp","to":"1650555","type":"interactive",
         "interactive":{"type":"button","body":{"text":"Hi"},"action":{"buttons":{"type":"reply"}}}})")
                                        << QStringLiteral("interactive.action.buttons")
                                        << QStringLiteral("interactive.action.buttons must be an array, not an object.");
     QTest::newRow("bool to") << QByteArray(R"({"messaging_product":"whatsapp","to":true,"type":"interactive",
         "interactive":{"type":"location_request_message","body":{"text":"Hi"},"action":{"name":"send_location"}}})")
                              << QStringLiteral("to") << QStringLiteral("to must be a string, not a boolean.");
-    QTest::newRow("array interactive") << QByteArray(R"({"messaging_product":"whatsapp","to":"1650555","type":"interactive","interactive":[]})")
-                                       << QStringLiteral("interactive")
-                                       << QStringLiteral("interactive must be an object, not an array.");
+    QTest::newRow("array interactive")
+        << QByteArray(R"({"messaging_product":"whatsapp","to":"1650555","type":"interactive","interactive":[]})")
+        << QStringLiteral("interactive") << QStringLiteral("interactive must be an object, not an array.");
 }
 
 void TestMessageCodec::wrongTypesAreKeptAndReported()

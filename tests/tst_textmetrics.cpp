@@ -55,6 +55,11 @@ void TestTextMetrics::emoji_data()
     QTest::newRow("sun (BMP)") << QStringLiteral("Sunny ☀") << true;
     QTest::newRow("heart with selector") << QStringLiteral("I ❤️ it") << true;
     QTest::newRow("flag") << QStringLiteral("🇹🇼") << true;
+    QTest::newRow("play button") << QStringLiteral("Go ▶") << true;
+    QTest::newRow("arrow up right curve") << QStringLiteral("⤴") << true;
+    QTest::newRow("maps arrow, not emoji") << QStringLiteral("a ↦ b") << false;
+    QTest::newRow("black star in 2B50") << QStringLiteral("⭐") << true;
+    QTest::newRow("geometric arrow 2B95, not emoji") << QStringLiteral("⮕") << false;
 }
 
 void TestTextMetrics::emoji()

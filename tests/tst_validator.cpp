@@ -117,14 +117,14 @@ void TestValidator::invalidSamplesFailAtThePath()
     QFETCH(QString, file);
     QFETCH(QString, path);
     QFETCH(QString, code);
-    const QList<Finding> findings = Validator::validate(decodeFile(QStringLiteral(WA_SAMPLES_DIR "/messages/invalid/") + file));
+    const QList<Finding> findings =
+        Validator::validate(decodeFile(QStringLiteral(WA_SAMPLES_DIR "/messages/invalid/") + file));
     QVERIFY(hasErrors(findings));
     const bool found = std::any_of(findings.cbegin(), findings.cend(), [&](const Finding& f) {
         return f.severity == Severity::Error && f.path == path && f.code == code;
     });
     QVERIFY2(found, qPrintable(describe(findings)));
 }
-
 
 void TestValidator::allFindingsAtOnce()
 {
