@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QTextStream>
 
+#include "RenderCommand.h"
 #include "ValidateCommand.h"
 
 namespace {
@@ -20,6 +21,9 @@ const char kUsage[] = "Usage: wa-composer [COMMAND] [OPTIONS]\n"
                       "Commands:\n"
                       "  validate [--json] [--family cloud|onprem] FILE...\n"
                       "                  check payloads against WhatsApp's limits (- reads stdin)\n"
+                      "  render FILE [-o out.png] [--theme light|dark] [--width PX]\n"
+                      "         [--platform android|ios|web] [--open-list]\n"
+                      "                  paint the phone preview of a payload into a PNG\n"
                       "\n"
                       "Options:\n"
                       "  -h, --help      show this help\n"
@@ -34,14 +38,19 @@ bool CommandLine::wantsCommand(const QStringList& arguments)
     if (arguments.size() < 2)
         return false;
     const QString& first = arguments.at(1);
-    if (first == QLatin1String("-h") || first == QLatin1String("--help") || first == QLatin1String("-v")
-        || first == QLatin1String("--version") || first == QLatin1String("help"))
+    if (first == QLatin1String("-h") || first == QLatin1String("--help") || first == QLatin1String("-v") ||
+        first == QLatin1String("--version") || first == QLatin1String("help"))
         return true;
     // A file to open goes to the window; any other plain word is a command (an unknown one is
     // reported); options such as -platform go to Qt.
     if (QFileInfo::exists(first))
         return false;
     return !first.startsWith(QLatin1Char('-'));
+}
+
+bool CommandLine::needsGui(const QStringList& arguments)
+{
+    return arguments.value(1) == QLatin1String("render");
 }
 
 int CommandLine::run(const QStringList& arguments)
@@ -64,6 +73,14 @@ int CommandLine::run(const QStringList& arguments)
             return 2;
         }
         return ValidateCommand::run(arguments, out, err, standardInput);
+    }
+    if (command == QLatin1String("render")) {
+        QFile standardInput;
+        if (!standardInput.open(stdin, QIODevice::ReadOnly)) {
+            err << "wa-composer: cannot read standard input\n";
+            return 2;
+        }
+        return RenderCommand::run(arguments, out, err, standardInput);
     }
     err << "wa-composer: unknown command '" << command << "'.\n\n" << kUsage;
     return 2;

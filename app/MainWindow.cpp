@@ -15,7 +15,9 @@
 #include "FindingsModel.h"
 #include "FindingsView.h"
 #include "MessageCodec.h"
+#include "BubbleContent.h"
 #include "PayloadEditor.h"
+#include "PhonePreview.h"
 #include "Validator.h"
 
 namespace {
@@ -27,11 +29,14 @@ MainWindow::MainWindow(QWidget* parent)
     , m_editor(new PayloadEditor(this))
     , m_findingsView(new FindingsView(this))
     , m_findings(new wa::FindingsModel(this))
+    , m_preview(new PhonePreview(this))
     , m_family(new QComboBox(this))
+    , m_platform(new QComboBox(this))
+    , m_theme(new QComboBox(this))
     , m_summary(new QLabel(this))
 {
     setWindowTitle(tr("wa-composer"));
-    resize(1100, 700);
+    resize(1400, 820);
 
     QToolBar* toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolBar"));
@@ -42,8 +47,18 @@ MainWindow::MainWindow(QWidget* parent)
     m_family->addItem(tr("Detected form"), Detect);
     m_family->addItem(tr("Cloud API"), Cloud);
     m_family->addItem(tr("On-Premises"), OnPremises);
-    m_family->setToolTip(tr("The Cloud API form has \"messaging_product\": \"whatsapp\"; the On-Premises form has not."));
+    m_family->setToolTip(
+        tr("The Cloud API form has \"messaging_product\": \"whatsapp\"; the On-Premises form has not."));
     toolbar->addWidget(m_family);
+    toolbar->addSeparator();
+    toolbar->addWidget(new QLabel(tr(" Preview: "), this));
+    m_platform->addItem(tr("Android"), static_cast<int>(PhoneStyle::Platform::Android));
+    m_platform->addItem(tr("iOS"), static_cast<int>(PhoneStyle::Platform::IOS));
+    m_platform->addItem(tr("Web"), static_cast<int>(PhoneStyle::Platform::Web));
+    m_theme->addItem(tr("Light"), static_cast<int>(PhoneStyle::Theme::Light));
+    m_theme->addItem(tr("Dark"), static_cast<int>(PhoneStyle::Theme::Dark));
+    toolbar->addWidget(m_platform);
+    toolbar->addWidget(m_theme);
 
     auto* findingsPanel = new QWidget(this);
     auto* layout = new QVBoxLayout(findingsPanel);
@@ -56,14 +71,21 @@ MainWindow::MainWindow(QWidget* parent)
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_editor);
+    splitter->addWidget(m_preview);
     splitter->addWidget(findingsPanel);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(2, 2);
+    splitter->setSizes({560, 400, 440});
     setCentralWidget(splitter);
 
     connect(m_editor, &QPlainTextEdit::textChanged, this, &MainWindow::revalidate);
     connect(m_family, &QComboBox::currentIndexChanged, this, &MainWindow::revalidate);
     connect(m_findingsView, &QAbstractItemView::activated, this, &MainWindow::activateFinding);
+    connect(m_platform, &QComboBox::currentIndexChanged, this, &MainWindow::applyPhoneStyle);
+    connect(m_theme, &QComboBox::currentIndexChanged, this, &MainWindow::applyPhoneStyle);
+    connect(m_preview, &PhonePreview::urlOpened, this,
+            [this](const QString& url) { statusBar()->showMessage(tr("The customer opens %1").arg(url)); });
 
     QFile starter(QStringLiteral(":/starter/list.json"));
     if (starter.open(QIODevice::ReadOnly))
@@ -121,6 +143,7 @@ void MainWindow::revalidate()
     m_editor->clearErrorMark();
 
     const wa::Message& message = *decoded.message;
+    m_preview->setContent(wa::BubbleContent::fromMessage(message));
     const int choice = m_family->currentData().toInt();
     const wa::ApiFamily family = choice == Cloud        ? wa::ApiFamily::Cloud
                                  : choice == OnPremises ? wa::ApiFamily::OnPremises
@@ -145,6 +168,12 @@ void MainWindow::revalidate()
     else
         m_summary->setText(tr("Invalid (%1): %2, %3.").arg(form, errorText, warningText));
     statusBar()->showMessage(tr("%1 · %2").arg(form, count(errors + warnings, tr("finding"), tr("findings"))));
+}
+
+void MainWindow::applyPhoneStyle()
+{
+    m_preview->setPhoneStyle(static_cast<PhoneStyle::Platform>(m_platform->currentData().toInt()),
+                             static_cast<PhoneStyle::Theme>(m_theme->currentData().toInt()));
 }
 
 void MainWindow::activateFinding(const QModelIndex& index)

@@ -6,6 +6,7 @@ class QComboBox;
 class QLabel;
 class FindingsView;
 class PayloadEditor;
+class PhonePreview;
 
 namespace wa {
 class FindingsModel;
@@ -23,17 +24,22 @@ public:
     bool openFile(const QString& fileName);
     PayloadEditor* editor() const { return m_editor; }
     wa::FindingsModel* findingsModel() const { return m_findings; }
+    PhonePreview* preview() const { return m_preview; }
 
 private:
     void revalidate();
     void chooseFile();
     void reformat();
     void activateFinding(const QModelIndex& index);
+    void applyPhoneStyle();
 
     PayloadEditor* m_editor = nullptr;
     FindingsView* m_findingsView = nullptr;
     wa::FindingsModel* m_findings = nullptr;
+    PhonePreview* m_preview = nullptr;
     QComboBox* m_family = nullptr;
+    QComboBox* m_platform = nullptr;
+    QComboBox* m_theme = nullptr;
     QLabel* m_summary = nullptr;
     int m_errorLine = 0;
     int m_errorColumn = 0;

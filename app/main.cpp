@@ -1,5 +1,6 @@
 #include <QApplication>
 #include <QCoreApplication>
+#include <QGuiApplication>
 
 #include "CommandLine.h"
 #include "MainWindow.h"
@@ -19,7 +20,14 @@ int main(int argc, char* argv[])
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
 
-    // Commands run without a display.
+    // Commands run without a display; the ones that paint do it offscreen.
+    if (CommandLine::needsGui(arguments)) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QGuiApplication app(argc, argv);
+        setIdentity();
+        return CommandLine::run(app.arguments());
+    }
     if (CommandLine::wantsCommand(arguments)) {
         QCoreApplication app(argc, argv);
         setIdentity();

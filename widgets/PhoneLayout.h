@@ -1,0 +1,70 @@
+#pragma once
+
+#include <memory>
+
+#include <QList>
+#include <QRectF>
+#include <QString>
+
+#include "BubbleContent.h"
+#include "PhoneStyle.h"
+
+class QTextLayout;
+
+// Where everything of the phone preview goes, computed by one pure function from the content,
+// the style, the width and the interaction state, so it can be tested without painting.
+class PhoneLayout
+{
+public:
+    enum class Kind {
+        Bar,        // the chat header with the contact's name
+        DateChip,   // "Today"
+        Bubble,     // the business's message bubble
+        HeaderText, // bold header text
+        Media,      // image / video / document placeholder or image
+        Body,
+        Footer,
+        Time,
+        Divider,      // between the text and an in-bubble button
+        BubbleButton, // list, CTA, location, flow, catalog button inside the bubble
+        ReplyButton,  // a reply button under the bubble
+        Notice,       // a remark about the platform (Flows on Web)
+        SheetShade,   // the dimmed chat behind the list's bottom sheet
+        Sheet,
+        SheetTitle,
+        SheetSection,
+        SheetRow,
+        SheetSend,
+    };
+
+    struct State
+    {
+        bool sheetOpen = false;
+        int selectedRow = -1;  // flat index over all rows of the sheet
+        int tappedButton = -1; // a reply button tapped: they stop being active
+        int minimumHeight = 0; // the widget's height; 0 to fit the content
+    };
+
+    struct Item
+    {
+        Kind kind = Kind::Bubble;
+        QRectF rect;
+        int index = -1;        // button, section or flat row index
+        QString text;          // the plain text shown (labels, titles)
+        QString secondaryText; // a row's description, a media placeholder's detail
+        wa::PreviewButton::Icon icon = wa::PreviewButton::Reply;
+        bool enabled = true;
+        bool selected = false;
+        std::shared_ptr<QTextLayout> layout;      // laid-out text, positioned relative to rect
+        std::shared_ptr<QTextLayout> extraLayout; // a row's description
+    };
+
+    static PhoneLayout compute(const wa::BubbleContent& content, const PhoneStyle& style, int width,
+                               const State& state);
+
+    QList<Item> items;
+    QSizeF size;
+
+    QList<const Item*> itemsOf(Kind kind) const;
+    const Item* itemAt(const QPointF& point) const; // the topmost interactive item there
+};

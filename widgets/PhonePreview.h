@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QWidget>
+
+#include "BubbleContent.h"
+#include "PhoneLayout.h"
+#include "PhoneStyle.h"
+
+// The phone-style preview: WhatsApp's chat with the business's interactive message, painted from a
+// PhoneLayout. It behaves like the app: the list button opens the bottom sheet, rows take a radio
+// mark, Send sends; a reply button can be tapped once. What the customer does is emitted.
+class PhonePreview : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit PhonePreview(QWidget* parent = nullptr);
+
+    void setContent(const wa::BubbleContent& content);
+    const wa::BubbleContent& content() const { return m_content; }
+    void setPhoneStyle(PhoneStyle::Platform platform, PhoneStyle::Theme theme);
+    const PhoneStyle& phoneStyle() const { return m_style; }
+    void setContactName(const QString& name);
+
+    // The layout as last painted (or computed for the current size).
+    const PhoneLayout& phoneLayout() const;
+    const PhoneLayout::State& state() const { return m_state; }
+    void openSheet();
+    void closeSheet();
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+    // Paints a preview into an image of `width` pixels and the height its content needs.
+    static QImage render(const wa::BubbleContent& content, const PhoneStyle& style, int width,
+                         const PhoneLayout::State& state = {}, qreal devicePixelRatio = 1.0);
+    static void paint(QPainter& painter, const PhoneLayout& layout, const PhoneStyle& style);
+
+signals:
+    void replyTapped(const QString& id, const QString& title);
+    void rowSent(const QString& id, const QString& title, const QString& description);
+    void urlOpened(const QString& url);
+    void locationRequested();
+    void flowOpened();
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+
+private:
+    void invalidate();
+    void activate(const PhoneLayout::Item& item, const QPointF& at);
+
+    wa::BubbleContent m_content;
+    PhoneStyle m_style;
+    PhoneLayout::State m_state;
+    mutable PhoneLayout m_layout;
+    mutable bool m_layoutValid = false;
+};
