@@ -32,8 +32,8 @@ struct Run
     bool ok() const { return started && finished && exitStatus == QProcess::NormalExit; }
     QByteArray describe() const
     {
-        return QByteArray("started=") + (started ? "yes" : "no") + " finished=" + (finished ? "yes" : "no")
-               + " exit=" + QByteArray::number(exitCode) + "\n--- stdout:\n" + out + "--- stderr:\n" + err;
+        return QByteArray("started=") + (started ? "yes" : "no") + " finished=" + (finished ? "yes" : "no") +
+               " exit=" + QByteArray::number(exitCode) + "\n--- stdout:\n" + out + "--- stderr:\n" + err;
     }
 };
 
@@ -110,9 +110,9 @@ QString summary(const QJsonObject& line)
     const QJsonArray findings = line.value(QStringLiteral("findings")).toArray();
     for (const QJsonValue& f : findings) {
         const QJsonObject o = f.toObject();
-        parts << o.value(QStringLiteral("severity")).toString() + QLatin1Char(' ')
-                     + o.value(QStringLiteral("path")).toString() + QLatin1Char(' ')
-                     + o.value(QStringLiteral("code")).toString();
+        parts << o.value(QStringLiteral("severity")).toString() + QLatin1Char(' ') +
+                     o.value(QStringLiteral("path")).toString() + QLatin1Char(' ') +
+                     o.value(QStringLiteral("code")).toString();
     }
     return parts.join(QStringLiteral("; "));
 }
@@ -122,8 +122,8 @@ bool hasFinding(const QJsonObject& line, const QString& severity, const QString&
     const QJsonArray findings = line.value(QStringLiteral("findings")).toArray();
     for (const QJsonValue& f : findings) {
         const QJsonObject o = f.toObject();
-        if (o.value(QStringLiteral("severity")).toString() == severity
-            && o.value(QStringLiteral("path")).toString() == path && o.value(QStringLiteral("code")).toString() == code)
+        if (o.value(QStringLiteral("severity")).toString() == severity &&
+            o.value(QStringLiteral("path")).toString() == path && o.value(QStringLiteral("code")).toString() == code)
             return true;
     }
     return false;
@@ -162,6 +162,8 @@ private slots:
     void exitCodeOfMixes();
     void jsonLinesOnePerFileInOrder();
     void warningsOnlyExitZero();
+    void standardInput_data();
+    void standardInput();
 
     void missingFile_data();
     void missingFile();
@@ -332,7 +334,7 @@ void TestValidateCommand::jsonLinesOnePerFileInOrder()
     const QList<QByteArray> lines = linesOf(run.out);
     QCOMPARE(lines.size(), files.size());
 
-    const QSet<QString> findingKeys = {QStringLiteral("severity"), QStringLiteral("path"), QStringLiteral("code"),
+    const QSet<QString> findingKeys = {QStringLiteral("severity"), QStringLiteral("path"),  QStringLiteral("code"),
                                        QStringLiteral("message"),  QStringLiteral("limit"), QStringLiteral("actual")};
     // "family" (the form the file was validated as) is beyond the spec; tolerated, but typed.
     const QSet<QString> lineKeys = {QStringLiteral("file"), QStringLiteral("valid"), QStringLiteral("findings"),
@@ -437,6 +439,39 @@ void TestValidateCommand::warningsOnlyExitZero()
     QVERIFY2(human.out.contains("interactive.action.sections[0].title: "), human.out.constData());
 }
 
+void TestValidateCommand::standardInput_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<int>("exitCode");
+    QTest::newRow("valid") << sample("list-zh-TW-appointments.json") << 0;
+    QTest::newRow("invalid") << sample("invalid/button-four.json") << 1;
+}
+
+void TestValidateCommand::standardInput()
+{
+    QFETCH(QString, file);
+    QFETCH(int, exitCode);
+    QFile payload(file);
+    QVERIFY(payload.open(QIODevice::ReadOnly));
+    const QByteArray bytes = payload.readAll();
+
+    // `-` between two files: read in its place, reported as "-".
+    const QString other = sample("product.json");
+    const Run run =
+        runComposer({QStringLiteral("validate"), QStringLiteral("--json"), other, QStringLiteral("-"), other}, bytes);
+    COMPARE_EXIT(run, exitCode);
+    const QList<QByteArray> lines = linesOf(run.out);
+    QCOMPARE(lines.size(), 3);
+    const QJsonObject line = QJsonDocument::fromJson(lines.at(1)).object();
+    QCOMPARE(line.value(QStringLiteral("file")).toString(), QStringLiteral("-"));
+    QCOMPARE(line.value(QStringLiteral("valid")), QJsonValue(exitCode == 0));
+    QCOMPARE(errorCount(line) == 0, exitCode == 0);
+
+    const Run human = runComposer({QStringLiteral("validate"), QStringLiteral("-")}, bytes);
+    COMPARE_EXIT(human, exitCode);
+    QVERIFY2(human.out.startsWith(exitCode == 0 ? "-: valid" : "-: invalid"), human.out.constData());
+}
+
 // --- files that cannot be read --------------------------------------------------------------------
 
 void TestValidateCommand::missingFile_data()
@@ -474,22 +509,30 @@ void TestValidateCommand::notJson_data()
 {
     QTest::addColumn<bool>("viaStdin");
     QTest::addColumn<QByteArray>("bytes");
-    QTest::addColumn<int>("line"); // 1-based, where the JSON breaks
+    QTest::addColumn<int>("line");         // 1-based, where the JSON breaks
+    QTest::addColumn<int>("column");       // 1-based, in characters: the offending one; 0 for any on the line
+    QTest::addColumn<QString>("knownBug"); // why the position is known to be wrong today, or empty
 
     const QByteArray brokenOnLine3 = "{\n  \"type\": \"interactive\",\n  \"to\": ]\n}\n";
     const QByteArray unterminated = "{\"messaging_product\":\"whatsapp\",\n\"to\":\"1650";
     const QByteArray trailingComma = "{\"a\":1,}";
-    // Two-byte UTF-8 characters before the error: a column counted in bytes would lie past the line's end.
+    // Two-byte UTF-8 characters before the error: a column counted in bytes would be 8 too far.
     const QByteArray afterUtf8 = "{\n\"body\": \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\","
                                  "\"x\":]}";
-    const QByteArray notAnObject = "hello";
+    const QByteArray bareWord = "  \n  hello";
+    const QByteArray badNumber = "{\"b\": x}";
+    const QByteArray secondObject = "{\"b\": 1}\n{\"c\": 2}";
+    const QString offByOne = QStringLiteral("MessageCodec::decode moves every Qt offset back by one character, but for "
+                                            "this error Qt's offset already points at the offending character");
     for (const bool viaStdin : {false, true}) {
         const char* how = viaStdin ? "stdin" : "file";
-        QTest::addRow("%s: bad value on line 3", how) << viaStdin << brokenOnLine3 << 3;
-        QTest::addRow("%s: unterminated string", how) << viaStdin << unterminated << 2;
-        QTest::addRow("%s: trailing comma", how) << viaStdin << trailingComma << 1;
-        QTest::addRow("%s: after UTF-8 text", how) << viaStdin << afterUtf8 << 2;
-        QTest::addRow("%s: a bare word", how) << viaStdin << notAnObject << 1;
+        QTest::addRow("%s: bad value on line 3", how) << viaStdin << brokenOnLine3 << 3 << 9 << QString();
+        QTest::addRow("%s: unterminated string", how) << viaStdin << unterminated << 2 << 0 << QString();
+        QTest::addRow("%s: trailing comma", how) << viaStdin << trailingComma << 1 << 8 << QString();
+        QTest::addRow("%s: after UTF-8 text", how) << viaStdin << afterUtf8 << 2 << 24 << QString();
+        QTest::addRow("%s: a bare word", how) << viaStdin << bareWord << 2 << 3 << QString();
+        QTest::addRow("%s: illegal number", how) << viaStdin << badNumber << 1 << 7 << offByOne;
+        QTest::addRow("%s: a second object on line 2", how) << viaStdin << secondObject << 2 << 1 << offByOne;
     }
 }
 
@@ -498,6 +541,8 @@ void TestValidateCommand::notJson()
     QFETCH(bool, viaStdin);
     QFETCH(QByteArray, bytes);
     QFETCH(int, line);
+    QFETCH(int, column);
+    QFETCH(QString, knownBug);
 
     QString name = QStringLiteral("-");
     if (!viaStdin) {
@@ -506,11 +551,6 @@ void TestValidateCommand::notJson()
         QVERIFY(writeFile(name, bytes));
     }
     const QByteArray input = viaStdin ? bytes : QByteArray();
-
-    const Run human = runComposer({QStringLiteral("validate"), name}, input);
-    COMPARE_EXIT(human, 2);
-    QVERIFY2(human.err.contains(name.toLocal8Bit() + ": "), human.err.constData());
-    QVERIFY2(human.err.contains("line " + QByteArray::number(line)), human.err.constData());
 
     const Run json = runComposer({QStringLiteral("validate"), QStringLiteral("--json"), name}, input);
     COMPARE_EXIT(json, 2);
@@ -526,11 +566,29 @@ void TestValidateCommand::notJson()
     QVERIFY2(error.value(QStringLiteral("message")).isString(), lines.first().constData());
     QVERIFY2(error.value(QStringLiteral("line")).isDouble(), lines.first().constData());
     QVERIFY2(error.value(QStringLiteral("column")).isDouble(), lines.first().constData());
-    QCOMPARE(error.value(QStringLiteral("line")).toInt(), line);
-    // The column (in characters) lies on that line: at most one past its last character.
-    const int column = error.value(QStringLiteral("column")).toInt();
+    const int reportedLine = error.value(QStringLiteral("line")).toInt();
+    const int reportedColumn = error.value(QStringLiteral("column")).toInt();
+    QVERIFY2(reportedLine >= 1 && reportedColumn >= 1, lines.first().constData());
+
+    // The human form names the file and the same place.
+    const Run human = runComposer({QStringLiteral("validate"), name}, input);
+    COMPARE_EXIT(human, 2);
+    QVERIFY2(human.err.contains(name.toLocal8Bit() + ": "), human.err.constData());
+    const QByteArray place =
+        "line " + QByteArray::number(reportedLine) + ", column " + QByteArray::number(reportedColumn);
+    QVERIFY2(human.err.contains(place), human.err.constData());
+
+    // The place itself: on the line where the JSON breaks, at the offending character (counted in
+    // characters) or, when any column will do, at most one past the line's last character.
     const qsizetype characters = QString::fromUtf8(bytes.split('\n').value(line - 1)).size();
-    QVERIFY2(column >= 1 && column <= characters + 1, lines.first().constData());
+    const bool right =
+        reportedLine == line && (column > 0 ? reportedColumn == column : reportedColumn <= characters + 1);
+    if (!knownBug.isEmpty())
+        QEXPECT_FAIL("", qPrintable(knownBug), Continue);
+    QVERIFY2(right, qPrintable(QStringLiteral("expected line %1 column %2, got: %3")
+                                   .arg(line)
+                                   .arg(column > 0 ? QString::number(column) : QStringLiteral("any"))
+                                   .arg(QString::fromUtf8(lines.first()))));
 }
 
 // --- options --------------------------------------------------------------------------------------
@@ -544,12 +602,12 @@ void TestValidateCommand::family_data()
 
     const QString cloud = sample("cta-url.json");
     const QString onprem = sample("button-video-header-onprem.json");
-    QTest::newRow("cloud sample as onprem") << cloud << QStringLiteral("onprem") << 1
-                                            << QStringLiteral("messaging_product_on_premises");
+    QTest::newRow("cloud sample as onprem")
+        << cloud << QStringLiteral("onprem") << 1 << QStringLiteral("messaging_product_on_premises");
     QTest::newRow("cloud sample as cloud") << cloud << QStringLiteral("cloud") << 0 << QString();
     QTest::newRow("onprem sample as onprem") << onprem << QStringLiteral("onprem") << 0 << QString();
-    QTest::newRow("onprem sample as cloud") << onprem << QStringLiteral("cloud") << 1
-                                            << QStringLiteral("messaging_product_required");
+    QTest::newRow("onprem sample as cloud")
+        << onprem << QStringLiteral("cloud") << 1 << QStringLiteral("messaging_product_required");
 }
 
 void TestValidateCommand::family()
@@ -559,8 +617,8 @@ void TestValidateCommand::family()
     QFETCH(int, exitCode);
     QFETCH(QString, code);
 
-    const Run run = runComposer({QStringLiteral("validate"), QStringLiteral("--json"), QStringLiteral("--family"),
-                                 family, file});
+    const Run run =
+        runComposer({QStringLiteral("validate"), QStringLiteral("--json"), QStringLiteral("--family"), family, file});
     COMPARE_EXIT(run, exitCode);
     const QJsonObject line = QJsonDocument::fromJson(linesOf(run.out).value(0)).object();
     QCOMPARE(line.value(QStringLiteral("valid")).toBool(), exitCode == 0);
@@ -577,8 +635,8 @@ void TestValidateCommand::family()
 
 void TestValidateCommand::bogusFamily()
 {
-    const Run run =
-        runComposer({QStringLiteral("validate"), QStringLiteral("--family"), QStringLiteral("bogus"), sample("flow.json")});
+    const Run run = runComposer(
+        {QStringLiteral("validate"), QStringLiteral("--family"), QStringLiteral("bogus"), sample("flow.json")});
     COMPARE_EXIT(run, 2);
     QVERIFY2(run.err.contains("bogus"), run.err.constData());
     QVERIFY2(run.out.isEmpty(), run.out.constData()); // nothing validated
@@ -656,8 +714,8 @@ void TestValidateCommand::humanOutputPathColonMessage()
         const QJsonArray findings = line.value(QStringLiteral("findings")).toArray();
         for (const QJsonValue& value : findings) {
             const QJsonObject f = value.toObject();
-            const QString expected = f.value(QStringLiteral("path")).toString() + QStringLiteral(": ")
-                                     + f.value(QStringLiteral("message")).toString();
+            const QString expected = f.value(QStringLiteral("path")).toString() + QStringLiteral(": ") +
+                                     f.value(QStringLiteral("message")).toString();
             bool found = false;
             for (const QString& humanLine : humanLines)
                 found = found || humanLine.endsWith(expected);
