@@ -1,54 +1,232 @@
 #include "MainWindow.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QLabel>
-#include <QMessageBox>
+#include <QMenuBar>
+#include <QSaveFile>
+#include <QScrollArea>
+#include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
+#include "BubbleContent.h"
+#include "ComposerDocument.h"
+#include "ComposerForm.h"
+#include "CurlCommand.h"
+#include "EditCommand.h"
 #include "FindingsModel.h"
 #include "FindingsView.h"
 #include "MessageCodec.h"
-#include "BubbleContent.h"
 #include "PayloadEditor.h"
 #include "PhonePreview.h"
-#include "Validator.h"
 
 namespace {
-enum FamilyChoice { Detect, Cloud, OnPremises };
+
+const char kRecentKey[] = "recentFiles";
+constexpr int kMaxRecent = 8;
+constexpr int kRecoveryIntervalMs = 5000;
+
+struct Starter
+{
+    const char* type;
+    const char* label;
+};
+constexpr Starter kStarters[] = {
+    {"list", "List"},
+    {"button", "Reply buttons"},
+    {"cta_url", "Call to action (URL)"},
+    {"location_request_message", "Location request"},
+    {"product", "Product"},
+    {"product_list", "Product list"},
+    {"flow", "Flow"},
+};
+
+QString countText(int n, const QString& one, const QString& many)
+{
+    return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
 }
+
+} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
-    , m_editor(new PayloadEditor(this))
+    , m_document(new wa::ComposerDocument(this))
+    , m_undo(new QUndoStack(this))
+    , m_form(new ComposerForm(m_document, this))
+    , m_preview(new PhonePreview(this))
+    , m_json(new PayloadEditor(this))
+    , m_jsonError(new QLabel(this))
     , m_findingsView(new FindingsView(this))
     , m_findings(new wa::FindingsModel(this))
-    , m_preview(new PhonePreview(this))
+    , m_summary(new QLabel(this))
     , m_family(new QComboBox(this))
     , m_platform(new QComboBox(this))
     , m_theme(new QComboBox(this))
-    , m_summary(new QLabel(this))
+    , m_recoveryTimer(new QTimer(this))
 {
-    setWindowTitle(tr("wa-composer"));
-    resize(1400, 820);
+    resize(1500, 900);
+    askToSave = [this] {
+        return QMessageBox::question(this, tr("Unsaved changes"),
+                                     tr("The message has changes that are not saved. Save them?"),
+                                     QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    };
+    askSaveFileName = [this] {
+        return QFileDialog::getSaveFileName(this, tr("Save payload"),
+                                            m_document->filePath().isEmpty() ? QStringLiteral("message.json")
+                                                                             : m_document->filePath(),
+                                            tr("JSON files (*.json)"));
+    };
+    askToRestore = [this] {
+        return QMessageBox::question(this, tr("Recover unsaved work"),
+                                     tr("wa-composer did not close normally last time. Restore the message you "
+                                        "were composing?"),
+                                     QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes) == QMessageBox::Yes;
+    };
+
+    m_document->setEditHandler([this](const QString& key, const wa::Message& before, const wa::Message& after) {
+        m_undo->push(new EditCommand(m_document, key, before, after));
+    });
+
+    auto* formScroll = new QScrollArea(this);
+    formScroll->setWidget(m_form);
+    formScroll->setWidgetResizable(true);
+    formScroll->setMinimumWidth(420);
+
+    auto* jsonPanel = new QWidget(this);
+    auto* jsonLayout = new QVBoxLayout(jsonPanel);
+    jsonLayout->setContentsMargins(4, 4, 4, 4);
+    auto* jsonTitle = new QLabel(tr("Payload JSON (editable)"), jsonPanel);
+    jsonTitle->setStyleSheet(QStringLiteral("font-weight: bold"));
+    jsonLayout->addWidget(jsonTitle);
+    jsonLayout->addWidget(m_json, 1);
+    m_jsonError->setWordWrap(true);
+    m_jsonError->setStyleSheet(QStringLiteral("color: #b3261e"));
+    m_jsonError->hide();
+    jsonLayout->addWidget(m_jsonError);
+
+    auto* findingsPanel = new QWidget(this);
+    auto* findingsLayout = new QVBoxLayout(findingsPanel);
+    findingsLayout->setContentsMargins(4, 4, 4, 4);
+    m_summary->setWordWrap(true);
+    findingsLayout->addWidget(m_summary);
+    findingsLayout->addWidget(m_findingsView, 1);
+    m_findingsView->setModel(m_findings);
+
+    auto* right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(jsonPanel);
+    right->addWidget(findingsPanel);
+    right->setSizes({520, 280});
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(formScroll);
+    splitter->addWidget(m_preview);
+    splitter->addWidget(right);
+    splitter->setSizes({560, 400, 540});
+    setCentralWidget(splitter);
+
+    buildMenus();
+
+    connect(m_document, &wa::ComposerDocument::changed, this, &MainWindow::documentChanged);
+    connect(m_document, &wa::ComposerDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &wa::ComposerDocument::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_undo, &QUndoStack::cleanChanged, this, [this](bool clean) {
+        if (clean)
+            m_document->setModified(false);
+    });
+    connect(m_json, &QPlainTextEdit::textChanged, this, &MainWindow::jsonEdited);
+    connect(m_findingsView, &QAbstractItemView::activated, this, &MainWindow::activateFinding);
+    connect(m_findingsView, &QAbstractItemView::clicked, this, &MainWindow::activateFinding);
+    connect(m_form, &ComposerForm::notice, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(m_preview, &PhonePreview::urlOpened, this,
+            [this](const QString& url) { statusBar()->showMessage(tr("The customer opens %1").arg(url), 6000); });
+    connect(m_preview, &PhonePreview::replyTapped, this, [this](const QString& id, const QString& title) {
+        statusBar()->showMessage(tr("The customer taps \"%1\" (button_reply id \"%2\")").arg(title, id), 6000);
+    });
+    connect(m_preview, &PhonePreview::rowSent, this, [this](const QString& id, const QString& title) {
+        statusBar()->showMessage(tr("The customer picks \"%1\" (list_reply id \"%2\")").arg(title, id), 6000);
+    });
+    connect(m_recoveryTimer, &QTimer::timeout, this, [this] {
+        if (m_document->isModified())
+            writeRecovery();
+    });
+    m_recoveryTimer->start(kRecoveryIntervalMs);
+
+    newFromStarter(QStringLiteral("list"));
+}
+
+MainWindow::~MainWindow()
+{
+    // The undo stack announces itself clean while it is destroyed, after the document it would tell.
+    disconnect(m_undo, nullptr, this, nullptr);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QMenu* fromExample = file->addMenu(tr("&New from example"));
+    for (const Starter& s : kStarters) {
+        const QString type = QString::fromLatin1(s.type);
+        fromExample->addAction(tr(s.label), this, [this, type] {
+            if (maybeSave())
+                newFromStarter(type);
+        });
+    }
+    QAction* newAction = file->addAction(tr("&New"), this, [this] {
+        if (maybeSave())
+            newFromStarter(QStringLiteral("list"));
+    });
+    newAction->setShortcut(QKeySequence::New);
+    file->addAction(tr("&Open…"), this, &MainWindow::chooseFile)->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    file->addAction(tr("&Save"), this, &MainWindow::save)->setShortcut(QKeySequence::Save);
+    file->addAction(tr("Save &as…"), this, &MainWindow::saveAs)->setShortcut(QKeySequence::SaveAs);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    QAction* copyJson = edit->addAction(tr("Copy &JSON"), this, [this] {
+        QApplication::clipboard()->setText(QString::fromUtf8(m_document->toJson()));
+        statusBar()->showMessage(tr("Payload copied"), 3000);
+    });
+    QAction* copyCurl = edit->addAction(tr("Copy as &curl"), this, [this] {
+        QApplication::clipboard()->setText(curlCommand());
+        statusBar()->showMessage(tr("curl command copied; it reads the token from $WA_ACCESS_TOKEN"), 5000);
+    });
 
     QToolBar* toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolBar"));
-    toolbar->addAction(tr("Open…"), this, &MainWindow::chooseFile)->setShortcut(QKeySequence::Open);
-    toolbar->addAction(tr("Format JSON"), this, &MainWindow::reformat);
+    toolbar->addAction(undo);
+    toolbar->addAction(redo);
     toolbar->addSeparator();
-    toolbar->addWidget(new QLabel(tr("Validate as: "), this));
-    m_family->addItem(tr("Detected form"), Detect);
-    m_family->addItem(tr("Cloud API"), Cloud);
-    m_family->addItem(tr("On-Premises"), OnPremises);
-    m_family->setToolTip(
-        tr("The Cloud API form has \"messaging_product\": \"whatsapp\"; the On-Premises form has not."));
+    toolbar->addAction(copyJson);
+    toolbar->addAction(copyCurl);
+    toolbar->addSeparator();
+    toolbar->addWidget(new QLabel(tr(" Form: "), this));
+    m_family->addItem(tr("Cloud API"), static_cast<int>(wa::ApiFamily::Cloud));
+    m_family->addItem(tr("On-Premises"), static_cast<int>(wa::ApiFamily::OnPremises));
+    m_family->setToolTip(tr("The Cloud API form has \"messaging_product\": \"whatsapp\"; the On-Premises form has "
+                            "not."));
     toolbar->addWidget(m_family);
     toolbar->addSeparator();
     toolbar->addWidget(new QLabel(tr(" Preview: "), this));
@@ -59,125 +237,258 @@ MainWindow::MainWindow(QWidget* parent)
     m_theme->addItem(tr("Dark"), static_cast<int>(PhoneStyle::Theme::Dark));
     toolbar->addWidget(m_platform);
     toolbar->addWidget(m_theme);
-
-    auto* findingsPanel = new QWidget(this);
-    auto* layout = new QVBoxLayout(findingsPanel);
-    layout->setContentsMargins(6, 6, 6, 6);
-    m_summary->setWordWrap(true);
-    m_summary->setTextFormat(Qt::PlainText);
-    layout->addWidget(m_summary);
-    layout->addWidget(m_findingsView, 1);
-    m_findingsView->setModel(m_findings);
-
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_editor);
-    splitter->addWidget(m_preview);
-    splitter->addWidget(findingsPanel);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    splitter->setStretchFactor(2, 2);
-    splitter->setSizes({560, 400, 440});
-    setCentralWidget(splitter);
-
-    connect(m_editor, &QPlainTextEdit::textChanged, this, &MainWindow::revalidate);
-    connect(m_family, &QComboBox::currentIndexChanged, this, &MainWindow::revalidate);
-    connect(m_findingsView, &QAbstractItemView::activated, this, &MainWindow::activateFinding);
+    connect(m_family, &QComboBox::currentIndexChanged, this,
+            [this] { m_document->setFamily(static_cast<wa::ApiFamily>(m_family->currentData().toInt())); });
     connect(m_platform, &QComboBox::currentIndexChanged, this, &MainWindow::applyPhoneStyle);
     connect(m_theme, &QComboBox::currentIndexChanged, this, &MainWindow::applyPhoneStyle);
-    connect(m_preview, &PhonePreview::urlOpened, this,
-            [this](const QString& url) { statusBar()->showMessage(tr("The customer opens %1").arg(url)); });
+}
 
-    QFile starter(QStringLiteral(":/starter/list.json"));
-    if (starter.open(QIODevice::ReadOnly))
-        m_editor->setPlainText(QString::fromUtf8(QJsonDocument::fromJson(starter.readAll()).toJson()));
-    revalidate();
+void MainWindow::newFromStarter(const QString& type)
+{
+    QFile starter(QStringLiteral(":/starter/%1.json").arg(type.isEmpty() ? QStringLiteral("list") : type));
+    if (starter.open(QIODevice::ReadOnly)) {
+        const wa::DecodeResult decoded = wa::MessageCodec::decode(starter.readAll());
+        if (decoded.ok()) {
+            m_document->setFamily(decoded.message->family);
+            m_document->setMessage(*decoded.message);
+        }
+    }
+    m_undo->clear();
+    m_document->setFilePath(QString());
+    m_document->setModified(false);
+    updateTitle();
 }
 
 bool MainWindow::openFile(const QString& fileName)
 {
-    QFile file(fileName);
-    if (!file.open(QIODevice::ReadOnly)) {
-        QMessageBox::warning(this, tr("Cannot open file"),
-                             tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(fileName), file.errorString()));
+    QString error;
+    if (!m_document->load(fileName, &error)) {
+        QMessageBox::warning(this, tr("Cannot open file"), error);
         return false;
     }
-    m_editor->setPlainText(QString::fromUtf8(file.readAll()));
-    setWindowTitle(tr("%1 — wa-composer").arg(QFileInfo(fileName).fileName()));
+    m_undo->clear();
+    addRecent(fileName);
+    updateTitle();
     return true;
+}
+
+bool MainWindow::saveTo(const QString& fileName)
+{
+    QString error;
+    if (!m_document->save(fileName, &error)) {
+        QMessageBox::warning(this, tr("Cannot save"), error);
+        return false;
+    }
+    m_undo->setClean();
+    QFile::remove(recoveryFilePath());
+    addRecent(fileName);
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(fileName)), 4000);
+    return true;
+}
+
+bool MainWindow::save()
+{
+    if (m_document->filePath().isEmpty())
+        return saveAs();
+    return saveTo(m_document->filePath());
+}
+
+bool MainWindow::saveAs()
+{
+    const QString fileName = askSaveFileName();
+    if (fileName.isEmpty())
+        return false;
+    return saveTo(fileName);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    switch (askToSave()) {
+    case QMessageBox::Save:
+        return save();
+    case QMessageBox::Discard:
+        return true;
+    default:
+        return false;
+    }
 }
 
 void MainWindow::chooseFile()
 {
+    if (!maybeSave())
+        return;
     const QString fileName =
         QFileDialog::getOpenFileName(this, tr("Open payload"), QString(), tr("JSON files (*.json);;All files (*)"));
     if (!fileName.isEmpty())
         openFile(fileName);
 }
 
-void MainWindow::reformat()
+void MainWindow::addRecent(const QString& fileName)
 {
-    const QJsonDocument document = QJsonDocument::fromJson(m_editor->toPlainText().toUtf8());
-    if (document.isObject())
-        m_editor->setPlainText(QString::fromUtf8(document.toJson(QJsonDocument::Indented)));
+    QSettings settings;
+    QStringList recent = settings.value(QLatin1String(kRecentKey)).toStringList();
+    const QString absolute = QFileInfo(fileName).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(QLatin1String(kRecentKey), recent);
 }
 
-void MainWindow::revalidate()
+void MainWindow::fillRecentMenu()
 {
-    const QByteArray text = m_editor->toPlainText().toUtf8();
-    const wa::DecodeResult decoded = wa::MessageCodec::decode(text);
-    if (!decoded.ok()) {
-        m_errorLine = decoded.error.line;
-        m_errorColumn = decoded.error.column;
-        m_editor->markError(m_errorLine, m_errorColumn);
-        wa::Finding parseError;
-        parseError.code = QStringLiteral("json");
-        parseError.message = decoded.error.message;
-        m_findings->setFindings({parseError});
-        m_summary->setText(tr("Not a payload yet: fix the JSON first."));
-        m_summary->setStyleSheet(QStringLiteral("color: #b3261e; font-weight: bold"));
-        statusBar()->showMessage(decoded.error.message);
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QLatin1String(kRecentKey)).toStringList();
+    for (const QString& fileName : recent) {
+        QAction* action = m_recentMenu->addAction(QDir::toNativeSeparators(fileName), this, [this, fileName] {
+            if (maybeSave())
+                openFile(fileName);
+        });
+        action->setEnabled(QFileInfo::exists(fileName));
+    }
+    if (recent.isEmpty())
+        m_recentMenu->addAction(tr("(none yet)"))->setEnabled(false);
+}
+
+void MainWindow::updateTitle()
+{
+    const QString name =
+        m_document->filePath().isEmpty() ? tr("Untitled") : QFileInfo(m_document->filePath()).fileName();
+    setWindowTitle(
+        QStringLiteral("%1%2 — wa-composer").arg(name, m_document->isModified() ? QStringLiteral("*") : QString()));
+}
+
+QString MainWindow::recoveryFilePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1String("/recovery.json");
+}
+
+void MainWindow::writeRecovery()
+{
+    const QString path = recoveryFilePath();
+    QDir().mkpath(QFileInfo(path).path());
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly)) {
+        file.write(m_document->toJson());
+        file.commit();
+    }
+}
+
+bool MainWindow::restoreRecovery()
+{
+    const QString path = recoveryFilePath();
+    if (!QFileInfo::exists(path))
+        return false;
+    if (!askToRestore()) {
+        QFile::remove(path);
+        return false;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const wa::DecodeResult decoded = wa::MessageCodec::decode(file.readAll());
+    if (!decoded.ok())
+        return false;
+    m_document->setFamily(decoded.message->family);
+    m_document->setMessage(*decoded.message);
+    m_document->setFilePath(QString());
+    m_undo->clear();
+    m_document->setModified(true);
+    updateTitle();
+    statusBar()->showMessage(tr("Restored the message of the last session; save it to keep it."), 8000);
+    return true;
+}
+
+QString MainWindow::curlCommand() const
+{
+    return wa::CurlCommand::forPayload(m_document->toJson(), m_document->family());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
         return;
     }
-    m_errorLine = 0;
-    m_errorColumn = 0;
-    m_editor->clearErrorMark();
+    QFile::remove(recoveryFilePath()); // a normal close leaves nothing to recover
+    event->accept();
+}
 
-    const wa::Message& message = *decoded.message;
-    m_preview->setContent(wa::BubbleContent::fromMessage(message));
-    const int choice = m_family->currentData().toInt();
-    const wa::ApiFamily family = choice == Cloud        ? wa::ApiFamily::Cloud
-                                 : choice == OnPremises ? wa::ApiFamily::OnPremises
-                                                        : message.family;
-    m_findings->setFindings(wa::Validator::validate(message, family));
+void MainWindow::documentChanged()
+{
+    m_form->refresh();
+    m_preview->setContent(wa::BubbleContent::fromMessage(m_document->message()));
+    m_findings->setFindings(m_document->findings());
+
+    const int familyIndex = m_family->findData(static_cast<int>(m_document->family()));
+    if (m_family->currentIndex() != familyIndex) {
+        const QSignalBlocker blocker(m_family);
+        m_family->setCurrentIndex(familyIndex);
+    }
+    if (!m_jsonIsSource) {
+        const QString text = QString::fromUtf8(m_document->toJson());
+        if (text != m_json->toPlainText()) {
+            m_updatingJson = true;
+            m_json->setPlainText(text);
+            m_updatingJson = false;
+        }
+        m_json->clearErrorMark();
+        m_jsonError->hide();
+    }
+
     const int errors = m_findings->errorCount();
     const int warnings = m_findings->warningCount();
-    const QString form = family == wa::ApiFamily::Cloud ? tr("Cloud API form") : tr("On-Premises form");
     m_summary->setStyleSheet(errors ? QStringLiteral("color: #b3261e; font-weight: bold")
                                     : QStringLiteral("color: #1b7f3b; font-weight: bold"));
-    const auto count = [](int n, const QString& one, const QString& many) {
-        return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
-    };
-    const QString errorText = count(errors, tr("error"), tr("errors"));
-    const QString warningText = count(warnings, tr("warning"), tr("warnings"));
     if (errors == 0 && warnings == 0)
-        m_summary->setText(tr("Valid (%1): WhatsApp will accept this message.").arg(form));
+        m_summary->setText(tr("Valid: WhatsApp will accept this message."));
     else if (errors == 0)
-        m_summary->setText(tr("Valid (%1), with %2.").arg(form, warningText));
-    else if (warnings == 0)
-        m_summary->setText(tr("Invalid (%1): %2.").arg(form, errorText));
+        m_summary->setText(tr("Valid, with %1.").arg(countText(warnings, tr("warning"), tr("warnings"))));
     else
-        m_summary->setText(tr("Invalid (%1): %2, %3.").arg(form, errorText, warningText));
-    statusBar()->showMessage(tr("%1 · %2").arg(form, count(errors + warnings, tr("finding"), tr("findings"))));
+        m_summary->setText(
+            tr("Invalid: %1%2. Activate a finding to go to its field.")
+                .arg(countText(errors, tr("error"), tr("errors")),
+                     warnings ? QStringLiteral(", ") + countText(warnings, tr("warning"), tr("warnings")) : QString()));
+}
+
+void MainWindow::jsonEdited()
+{
+    if (m_updatingJson)
+        return;
+    const QByteArray text = m_json->toPlainText().toUtf8();
+    const wa::DecodeResult decoded = wa::MessageCodec::decode(text);
+    if (!decoded.ok()) {
+        // The form is left alone until the JSON is valid again.
+        m_json->markError(decoded.error.line, decoded.error.column);
+        m_jsonError->setText(decoded.error.message);
+        m_jsonError->show();
+        return;
+    }
+    m_json->clearErrorMark();
+    m_jsonError->hide();
+    const wa::Message message = *decoded.message;
+    m_jsonIsSource = true;
+    if (decoded.message->family != m_document->family())
+        m_document->setFamily(decoded.message->family);
+    m_jsonIsSource = false;
+    m_jsonIsSource = true; // the pane keeps the text as typed
+    m_document->edit(QStringLiteral("json"), [&message](wa::Message& m) { m = message; });
+    m_jsonIsSource = false;
+}
+
+void MainWindow::activateFinding(const QModelIndex& index)
+{
+    if (!index.isValid())
+        return;
+    const QString path = index.data(wa::FindingsModel::PathRole).toString();
+    if (!m_form->focusPath(path))
+        statusBar()->showMessage(tr("No field shows %1; edit it in the JSON pane.").arg(path), 5000);
 }
 
 void MainWindow::applyPhoneStyle()
 {
     m_preview->setPhoneStyle(static_cast<PhoneStyle::Platform>(m_platform->currentData().toInt()),
                              static_cast<PhoneStyle::Theme>(m_theme->currentData().toInt()));
-}
-
-void MainWindow::activateFinding(const QModelIndex& index)
-{
-    if (index.isValid() && index.data(wa::FindingsModel::CodeRole).toString() == QLatin1String("json"))
-        m_editor->goTo(m_errorLine, m_errorColumn);
 }

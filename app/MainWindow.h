@@ -1,46 +1,94 @@
 #pragma once
 
-#include <QMainWindow>
+#include <functional>
 
-class QComboBox;
-class QLabel;
+#include <QMainWindow>
+#include <QMessageBox>
+
+class ComposerForm;
 class FindingsView;
 class PayloadEditor;
 class PhonePreview;
+class QComboBox;
+class QLabel;
+class QMenu;
+class QTimer;
+class QUndoStack;
 
 namespace wa {
+class ComposerDocument;
 class FindingsModel;
-}
+} // namespace wa
 
-// The window at this stage: a JSON payload editor and the live list of validation findings.
+// The composer: the form, the phone preview, the live JSON pane and the findings, on one document
+// with undo/redo, drafts as plain payload files, recent files and crash recovery.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
-    // Loads a payload file into the editor; returns false (and says why) when it cannot be read.
+    // Loads a payload file; returns false (and says why) when it cannot be read.
     bool openFile(const QString& fileName);
-    PayloadEditor* editor() const { return m_editor; }
+    bool saveTo(const QString& fileName);
+    // Starts a new message from a starter example ("list", "button", …, or "" for a blank list).
+    void newFromStarter(const QString& type);
+
+    wa::ComposerDocument* document() const { return m_document; }
+    ComposerForm* form() const { return m_form; }
+    PayloadEditor* editor() const { return m_json; }
     wa::FindingsModel* findingsModel() const { return m_findings; }
+    FindingsView* findingsView() const { return m_findingsView; }
     PhonePreview* preview() const { return m_preview; }
+    QUndoStack* undoStack() const { return m_undo; }
+    QLabel* jsonError() const { return m_jsonError; }
+
+    // Seams for tests: what to do when unsaved changes would be lost, and where recovery lives.
+    std::function<QMessageBox::StandardButton()> askToSave;
+    std::function<QString()> askSaveFileName;
+    static QString recoveryFilePath();
+    // Writes the recovery file now (done every few seconds while there are unsaved changes).
+    void writeRecovery();
+    // Offers the recovery file of a previous session that ended without saving; true if restored.
+    bool restoreRecovery();
+    std::function<bool()> askToRestore;
+
+    // The payload as curl, the token as a placeholder.
+    QString curlCommand() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
-    void revalidate();
-    void chooseFile();
-    void reformat();
+    void buildMenus();
+    void documentChanged();
+    void jsonEdited();
     void activateFinding(const QModelIndex& index);
     void applyPhoneStyle();
+    bool maybeSave();
+    bool save();
+    bool saveAs();
+    void chooseFile();
+    void updateTitle();
+    void addRecent(const QString& fileName);
+    void fillRecentMenu();
 
-    PayloadEditor* m_editor = nullptr;
-    FindingsView* m_findingsView = nullptr;
-    wa::FindingsModel* m_findings = nullptr;
-    PhonePreview* m_preview = nullptr;
-    QComboBox* m_family = nullptr;
-    QComboBox* m_platform = nullptr;
-    QComboBox* m_theme = nullptr;
-    QLabel* m_summary = nullptr;
-    int m_errorLine = 0;
-    int m_errorColumn = 0;
+    wa::ComposerDocument* m_document;
+    QUndoStack* m_undo;
+    ComposerForm* m_form;
+    PhonePreview* m_preview;
+    PayloadEditor* m_json;
+    QLabel* m_jsonError;
+    FindingsView* m_findingsView;
+    wa::FindingsModel* m_findings;
+    QLabel* m_summary;
+    QComboBox* m_family;
+    QComboBox* m_platform;
+    QComboBox* m_theme;
+    QMenu* m_recentMenu = nullptr;
+    QTimer* m_recoveryTimer;
+    bool m_updatingJson = false;
+    bool m_jsonIsSource = false;
 };

@@ -40,6 +40,8 @@ int main(int argc, char* argv[])
     const QStringList files = app.arguments().mid(1);
     if (!files.isEmpty())
         window.openFile(files.first());
+    else
+        window.restoreRecovery();
     window.show();
     return app.exec();
 }

@@ -173,6 +173,25 @@ const LimitRule* LimitsTable::byCode(QStringView code)
     return nullptr;
 }
 
+int LimitsTable::maxLength(QLatin1String pathPattern, InteractiveType type)
+{
+    for (const LimitRule& r : kRules) {
+        if (r.kind == CheckKind::Length && pathPattern == QLatin1String(r.path) && r.appliesTo(type))
+            return r.max;
+    }
+    return -1;
+}
+
+QStringList LimitsTable::allowedValues(QLatin1String pathPattern, InteractiveType type)
+{
+    for (const LimitRule& r : kRules) {
+        if ((r.kind == CheckKind::OneOf || r.kind == CheckKind::HeaderType) && pathPattern == QLatin1String(r.path)
+            && r.appliesTo(type))
+            return r.allowedValues();
+    }
+    return {};
+}
+
 QString checkKindName(CheckKind kind)
 {
     switch (kind) {

@@ -178,6 +178,11 @@ public:
     static int size() { return static_cast<int>(Rule::Count_); }
     static const LimitRule& at(int index);
     static const LimitRule* byCode(QStringView code);
+    // The character limit of a field for a type: the max of the Length row with this path
+    // pattern that applies to the type, or -1 when there is none.
+    static int maxLength(QLatin1String pathPattern, InteractiveType type);
+    // The values a OneOf or HeaderType row with this path pattern allows for the type.
+    static QStringList allowedValues(QLatin1String pathPattern, InteractiveType type);
 };
 
 QString checkKindName(CheckKind kind);

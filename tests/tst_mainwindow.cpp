@@ -1,94 +1,474 @@
+#include <QApplication>
 #include <QComboBox>
+#include <QKeyEvent>
 #include <QFile>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
+#include <QSignalSpy>
+#include <QUndoStack>
+#include <QJsonArray>
 
+#include "ButtonsEditor.h"
+#include "ComposerDocument.h"
+#include "ComposerForm.h"
+#include "FieldEditor.h"
 #include "FindingsModel.h"
+#include "FindingsView.h"
+#include "FlowEditor.h"
+#include "ListEditor.h"
+#include "ListTreeModel.h"
 #include "MainWindow.h"
+#include "MessageCodec.h"
 #include "PayloadEditor.h"
+#include "PhoneLayout.h"
+#include "PhonePreview.h"
 
 using namespace wa;
+
+namespace {
+
+QJsonObject sampleJson(const QString& name)
+{
+    QFile file(QStringLiteral(WA_SAMPLES_DIR "/messages/") + name);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(name));
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+QJsonObject documentJson(const MainWindow& window)
+{
+    return QJsonDocument::fromJson(window.document()->toJson()).object();
+}
+
+QLineEdit* lineOf(FieldEditor* field)
+{
+    return qobject_cast<QLineEdit*>(field->input());
+}
+
+// Types text as key events; characters QTest::keyClicks cannot map (CJK, emoji) go as one key
+// event carrying the text, as an input method delivers them.
+void typeText(QWidget* widget, const QString& text)
+{
+    bool ascii = true;
+    for (const QChar c : text)
+        ascii = ascii && c.unicode() < 0x80;
+    if (ascii) {
+        QTest::keyClicks(widget, text);
+        return;
+    }
+    QKeyEvent press(QEvent::KeyPress, 0, Qt::NoModifier, text);
+    QApplication::sendEvent(widget, &press);
+}
+
+// Types into a line field by keystrokes, after selecting all it holds.
+void retype(FieldEditor* field, const QString& text)
+{
+    QLineEdit* line = lineOf(field);
+    QVERIFY(line);
+    line->setFocus();
+    line->selectAll();
+    if (text.isEmpty())
+        QTest::keyClick(line, Qt::Key_Delete);
+    else
+        typeText(line, text);
+}
+
+} // namespace
 
 class TestMainWindow : public QObject
 {
     Q_OBJECT
 
 private slots:
-    void startsWithAValidStarter();
-    void findingsFollowTyping();
-    void parseErrorIsShownWithItsPlace();
-    void familyChoiceRevalidates();
-    void openFileLoadsAndValidates();
+    void initTestCase();
+    void init();
+    void startsValidWithPreview();
+    void counterFollowsTyping();
+    void inlineFindingAndPanel();
+    void activatingAFindingFocusesItsField();
+    void fourthButtonRefused();
+    void addAndMoveRows();
+    void typeSwitchKeepsBody();
+    void jsonPaneToForm();
+    void invalidJsonLeavesFormAlone();
+    void formToJsonPane();
+    void undoRedo();
+    void saveThenOpenGivesTheSamePayload_data();
+    void saveThenOpenGivesTheSamePayload();
+    void unsavedChangesAreAskedAbout();
+    void recoveryAfterACrash();
+    void flowDataShowsItsOwnParseError();
+    void familySwitchWritesOnPremisesForm();
+    void curlHasNoToken();
+    void previewReplyTap();
 };
 
-void TestMainWindow::startsWithAValidStarter()
+void TestMainWindow::initTestCase()
 {
-    MainWindow window;
-    QVERIFY(!window.editor()->toPlainText().isEmpty());
-    QCOMPARE(window.findingsModel()->rowCount(), 0);
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("wa-composer-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
 }
 
-void TestMainWindow::findingsFollowTyping()
+void TestMainWindow::init()
+{
+    QFile::remove(MainWindow::recoveryFilePath());
+}
+
+void TestMainWindow::startsValidWithPreview()
+{
+    MainWindow window;
+    QCOMPARE(window.findingsModel()->rowCount(), 0);
+    QCOMPARE(window.form()->typeCombo()->currentData().toInt(), static_cast<int>(InteractiveType::List));
+    QCOMPARE(window.preview()->content().inBubble.size(), 1);
+    QVERIFY(!window.editor()->toPlainText().isEmpty());
+    QVERIFY(!window.document()->isModified());
+}
+
+void TestMainWindow::counterFollowsTyping()
 {
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    PayloadEditor* editor = window.editor();
-    editor->setPlainText(QStringLiteral(
-        R"({"messaging_product":"whatsapp","to":"16505551234","type":"interactive","interactive":{"type":"button","body":{"text":"Hi"},"action":{"buttons":[{"type":"reply","reply":{"id":"a","title":"A"}}]}}})"));
-    QCOMPARE(window.findingsModel()->rowCount(), 0);
-
-    // Type a title one character past the limit of 20, by keystrokes.
-    QTextCursor cursor = editor->document()->find(QStringLiteral("\"title\":\"A"));
-    QVERIFY(!cursor.isNull());
-    cursor.clearSelection(); // the cursor now stands right after the "A"
-    editor->setTextCursor(cursor);
-    editor->setFocus();
-    QTest::keyClicks(editor, QStringLiteral("bcdefghijklmnopqrst")); // title "A" + 19 = 20: at the limit
-    QCOMPARE(window.findingsModel()->rowCount(), 0);
-    QTest::keyClicks(editor, QStringLiteral("u")); // 21
-    QCOMPARE(window.findingsModel()->rowCount(), 1);
-    const QModelIndex index = window.findingsModel()->index(0, 0);
-    QCOMPARE(index.data(FindingsModel::PathRole).toString(),
-             QStringLiteral("interactive.action.buttons[0].reply.title"));
-    QCOMPARE(index.data(FindingsModel::ActualRole).toLongLong(), 21);
-    QTest::keyClick(editor, Qt::Key_Backspace);
-    QCOMPARE(window.findingsModel()->rowCount(), 0);
+    FieldEditor* header = window.form()->headerTextEditor();
+    retype(header, QString(60, QLatin1Char('a')));
+    QCOMPARE(header->counter()->text(), QStringLiteral("60/60"));
+    QCOMPARE(header->counterState(), FieldEditor::CounterState::Normal);
+    QTest::keyClicks(lineOf(header), QStringLiteral("b"));
+    QCOMPARE(header->counter()->text(), QStringLiteral("61/60"));
+    QCOMPARE(header->counterState(), FieldEditor::CounterState::Error);
+    QVERIFY(header->counter()->styleSheet().contains(QStringLiteral("#b3261e")));
+    // emoji count once toward the limit, and warn when UTF-16 is over
+    retype(header, QString(20, QLatin1Char('a')) + QStringLiteral("😀").repeated(40));
+    QCOMPARE(header->counter()->text(), QStringLiteral("60/60"));
+    QCOMPARE(header->counterState(), FieldEditor::CounterState::Warning);
+    QVERIFY(header->counter()->styleSheet().contains(QStringLiteral("#a15c00")));
+    // the preview follows every keystroke
+    QCOMPARE(FormattedText::plainText(window.preview()->content().headerText),
+             QString(20, QLatin1Char('a')) + QStringLiteral("😀").repeated(40));
 }
 
-void TestMainWindow::parseErrorIsShownWithItsPlace()
+void TestMainWindow::inlineFindingAndPanel()
 {
     MainWindow window;
-    window.editor()->setPlainText(QStringLiteral("{\n  \"to\": \"1\",\n  \"type\" \"interactive\"\n}"));
-    QCOMPARE(window.findingsModel()->rowCount(), 1);
-    const QString text = window.findingsModel()->index(0, 0).data(FindingsModel::MessageRole).toString();
-    QVERIFY2(text.contains(QStringLiteral("line 3")), qPrintable(text));
-    QCOMPARE(window.editor()->extraSelections().size(), 2); // the line and the character are marked
-    window.editor()->setPlainText(QStringLiteral("{}"));
-    QVERIFY(window.editor()->extraSelections().isEmpty());
-}
-
-void TestMainWindow::familyChoiceRevalidates()
-{
-    MainWindow window;
-    // The starter is in the Cloud form: validating it as On-Premises flags messaging_product.
-    auto* family = window.findChild<QComboBox*>();
-    QVERIFY(family);
-    QCOMPARE(window.findingsModel()->rowCount(), 0);
-    family->setCurrentIndex(2);
-    QCOMPARE(window.findingsModel()->rowCount(), 1);
-    QCOMPARE(window.findingsModel()->index(0, 0).data(FindingsModel::CodeRole).toString(),
-             QStringLiteral("messaging_product_on_premises"));
-    family->setCurrentIndex(0);
-    QCOMPARE(window.findingsModel()->rowCount(), 0);
-}
-
-void TestMainWindow::openFileLoadsAndValidates()
-{
-    MainWindow window;
-    QVERIFY(window.openFile(QStringLiteral(WA_SAMPLES_DIR "/messages/invalid/button-four.json")));
+    window.show();
+    FieldEditor* button = window.form()->findChild<FieldEditor*>(QStringLiteral("listButton"));
+    QVERIFY(button);
+    retype(button, QStringLiteral("A button text that is far too long"));
+    QVERIFY(button->findingLabel()->isVisible());
+    QVERIFY(button->findingLabel()->text().contains(QStringLiteral("the limit is 20")));
     QCOMPARE(window.findingsModel()->rowCount(), 1);
     QCOMPARE(window.findingsModel()->index(0, 0).data(FindingsModel::PathRole).toString(),
+             QStringLiteral("interactive.action.button"));
+    retype(button, QStringLiteral("Open"));
+    QVERIFY(!button->findingLabel()->isVisible());
+    QCOMPARE(window.findingsModel()->rowCount(), 0);
+}
+
+void TestMainWindow::activatingAFindingFocusesItsField()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openFile(QStringLiteral(WA_SAMPLES_DIR "/messages/invalid/row-title-25.json")));
+    const QModelIndex error = window.findingsModel()->index(0, 0);
+    QCOMPARE(error.data(FindingsModel::PathRole).toString(),
+             QStringLiteral("interactive.action.sections[0].rows[0].title"));
+    window.findingsView()->setFocus();
+    emit window.findingsView()->activated(error);
+    ListEditor* list = window.form()->listEditor();
+    QVERIFY(list->tree()->currentIndex().isValid());
+    QCOMPARE(list->tree()->currentIndex().parent().row(), 0);
+    QCOMPARE(list->tree()->currentIndex().row(), 0);
+    QTRY_VERIFY(list->titleEditor()->input()->hasFocus());
+    QCOMPARE(list->titleEditor()->text(), QStringLiteral("abcdefghijklmnopqrstuvwxy"));
+    QCOMPARE(list->titleEditor()->counter()->text(), QStringLiteral("25/24"));
+
+    QVERIFY(window.openFile(QStringLiteral(WA_SAMPLES_DIR "/messages/invalid/button-id-spaces.json")));
+    emit window.findingsView()->activated(window.findingsModel()->index(0, 0));
+    QTRY_VERIFY(window.form()->buttonsEditor()->idEditor(0)->input()->hasFocus());
+}
+
+void TestMainWindow::fourthButtonRefused()
+{
+    MainWindow window;
+    window.show();
+    window.newFromStarter(QStringLiteral("button"));
+    ButtonsEditor* buttons = window.form()->buttonsEditor();
+    QCOMPARE(buttons->buttonCount(), 3);
+    QVERIFY(!buttons->addButton()->isEnabled());
+    QVERIFY(buttons->addButton()->toolTip().contains(QStringLiteral("at most 3")));
+    // with two, add works once more
+    window.document()->edit(QStringLiteral("test"), [](Message& m) { m.interactive->action->buttons->pop_back(); });
+    QCOMPARE(buttons->buttonCount(), 2);
+    QVERIFY(buttons->addButton()->isEnabled());
+    QTest::mouseClick(buttons->addButton(), Qt::LeftButton);
+    QCOMPARE(buttons->buttonCount(), 3);
+    QVERIFY(!buttons->addButton()->isEnabled());
+    QCOMPARE(window.findingsModel()->rowCount(), 0);
+    // a pasted 4th button is shown where it bites
+    QVERIFY(window.openFile(QStringLiteral(WA_SAMPLES_DIR "/messages/invalid/button-four.json")));
+    QCOMPARE(buttons->buttonCount(), 4);
+    QCOMPARE(window.findingsModel()->index(0, 0).data(FindingsModel::PathRole).toString(),
              QStringLiteral("interactive.action.buttons[3]"));
+}
+
+void TestMainWindow::addAndMoveRows()
+{
+    MainWindow window;
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window)); // shortcuts need an active window
+    ListEditor* list = window.form()->listEditor();
+    ListTreeModel* model = list->model();
+    QCOMPARE(model->rowCount(model->index(0, 0)), 2);
+    list->tree()->setCurrentIndex(model->index(1, 0, model->index(0, 0))); // Dan dan noodles
+    QTest::mouseClick(list->addItemButton(), Qt::LeftButton);
+    QCOMPARE(model->rowCount(model->index(0, 0)), 3);
+    QVERIFY(list->titleEditor()->isEnabled());
+    retype(list->titleEditor(), QStringLiteral("Wonton soup"));
+    const QJsonObject json = documentJson(window);
+    const QJsonArray rows = json[QStringLiteral("interactive")][QStringLiteral("action")][QStringLiteral("sections")][0]
+                                [QStringLiteral("rows")]
+                                    .toArray();
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(rows.at(2)[QStringLiteral("title")].toString(), QStringLiteral("Wonton soup"));
+    // move the first row of "Rice" up: it goes to the end of "Noodles"
+    list->tree()->setCurrentIndex(model->index(0, 0, model->index(1, 0)));
+    list->tree()->setFocus();
+    QTest::keyClick(list->tree(), Qt::Key_Up, Qt::AltModifier);
+    QCOMPARE(model->rowCount(model->index(0, 0)), 4);
+    QCOMPARE(model->rowCount(model->index(1, 0)), 1);
+    QCOMPARE(model->index(3, 0, model->index(0, 0)).data(ListTreeModel::TitleRole).toString(),
+             QStringLiteral("Braised pork rice"));
+    QCOMPARE(list->totalLabel()->text(), QStringLiteral("5/10 rows · 2/10 sections"));
+}
+
+void TestMainWindow::typeSwitchKeepsBody()
+{
+    MainWindow window;
+    window.show();
+    const QString body = window.form()->bodyEditor()->text();
+    QVERIFY(!body.isEmpty());
+    ComposerForm* form = window.form();
+    form->typeCombo()->setCurrentIndex(form->typeCombo()->findData(static_cast<int>(InteractiveType::LocationRequest)));
+    QCOMPARE(window.document()->message().interactive->kind(), InteractiveType::LocationRequest);
+    QCOMPARE(form->bodyEditor()->text(), body);
+    // location requests have no header and no footer: put aside, not lost
+    QVERIFY(!window.document()->message().interactive->header);
+    QVERIFY(!window.document()->message().interactive->footer);
+    QCOMPARE(window.findingsModel()->rowCount(), 0);
+    form->typeCombo()->setCurrentIndex(form->typeCombo()->findData(static_cast<int>(InteractiveType::List)));
+    QCOMPARE(documentJson(window), sampleJson(QStringLiteral("list-takeout-menu.json")));
+}
+
+void TestMainWindow::jsonPaneToForm()
+{
+    MainWindow window;
+    window.show();
+    PayloadEditor* json = window.editor();
+    json->setFocus();
+    QJsonObject payload = sampleJson(QStringLiteral("cta-url.json"));
+    json->setPlainText(QString::fromUtf8(QJsonDocument(payload).toJson()));
+    QCOMPARE(window.form()->typeCombo()->currentData().toInt(), static_cast<int>(InteractiveType::CtaUrl));
+    QCOMPARE(window.form()->bodyEditor()->text(), QStringLiteral("Your parcel left the depot this morning."));
+    QCOMPARE(documentJson(window), payload);
+}
+
+void TestMainWindow::invalidJsonLeavesFormAlone()
+{
+    MainWindow window;
+    window.show();
+    const QJsonObject before = documentJson(window);
+    window.editor()->setFocus();
+    window.editor()->setPlainText(QStringLiteral("{\n  \"to\": \"1\",\n  \"type\" \"interactive\"\n}"));
+    QVERIFY(window.jsonError()->isVisible());
+    QVERIFY2(window.jsonError()->text().contains(QStringLiteral("line 3, column 10")),
+             qPrintable(window.jsonError()->text()));
+    QCOMPARE(window.editor()->extraSelections().size(), 2);
+    QCOMPARE(documentJson(window), before);
+    QCOMPARE(window.form()->bodyEditor()->text(),
+             QStringLiteral("Pick a dish and we will have it ready in *15 minutes*."));
+}
+
+void TestMainWindow::formToJsonPane()
+{
+    MainWindow window;
+    window.show();
+    retype(window.form()->footerEditor(), QStringLiteral("Open until 9 pm"));
+    const QJsonObject shown = QJsonDocument::fromJson(window.editor()->toPlainText().toUtf8()).object();
+    QCOMPARE(shown[QStringLiteral("interactive")][QStringLiteral("footer")][QStringLiteral("text")].toString(),
+             QStringLiteral("Open until 9 pm"));
+    // clearing an optional field removes it from the payload
+    retype(window.form()->footerEditor(), QString());
+    QVERIFY(!documentJson(window)[QStringLiteral("interactive")].toObject().contains(QStringLiteral("footer")));
+}
+
+void TestMainWindow::undoRedo()
+{
+    MainWindow window;
+    window.show();
+    const QJsonObject original = documentJson(window);
+    retype(window.form()->headerTextEditor(), QStringLiteral("Dinner"));
+    QCOMPARE(window.undoStack()->count(), 1); // one run of typing, one step
+    window.form()->typeCombo()->setCurrentIndex(
+        window.form()->typeCombo()->findData(static_cast<int>(InteractiveType::Button)));
+    QCOMPARE(window.undoStack()->count(), 2);
+    window.undoStack()->undo();
+    QCOMPARE(window.form()->typeCombo()->currentData().toInt(), static_cast<int>(InteractiveType::List));
+    QCOMPARE(window.form()->headerTextEditor()->text(), QStringLiteral("Dinner"));
+    window.undoStack()->undo();
+    QCOMPARE(documentJson(window), original);
+    QCOMPARE(window.form()->headerTextEditor()->text(), QStringLiteral("Lunch menu"));
+    window.undoStack()->redo();
+    QCOMPARE(window.form()->headerTextEditor()->text(), QStringLiteral("Dinner"));
+    // a JSON pane edit is undoable too
+    window.editor()->setPlainText(QString::fromUtf8(QJsonDocument(sampleJson(QStringLiteral("flow.json"))).toJson()));
+    QCOMPARE(window.form()->typeCombo()->currentData().toInt(), static_cast<int>(InteractiveType::Flow));
+    window.undoStack()->undo();
+    QCOMPARE(window.form()->typeCombo()->currentData().toInt(), static_cast<int>(InteractiveType::List));
+}
+
+void TestMainWindow::saveThenOpenGivesTheSamePayload_data()
+{
+    QTest::addColumn<QString>("sample");
+    for (const char* name : {"list-zh-TW-appointments.json", "button-video-header-onprem.json", "flow.json",
+                             "product-list.json", "reply-context.json"})
+        QTest::newRow(name) << QString::fromUtf8(name);
+}
+
+void TestMainWindow::saveThenOpenGivesTheSamePayload()
+{
+    QFETCH(QString, sample);
+    QTemporaryDir dir;
+    MainWindow window;
+    QVERIFY(window.openFile(QStringLiteral(WA_SAMPLES_DIR "/messages/") + sample));
+    retype(window.form()->toEditor(), QStringLiteral("16505550000"));
+    const QString path = dir.filePath(QStringLiteral("draft.json"));
+    QVERIFY(window.saveTo(path));
+    QVERIFY(!window.document()->isModified());
+    QJsonObject expected = sampleJson(sample);
+    expected[QStringLiteral("to")] = QStringLiteral("16505550000");
+    MainWindow other;
+    QVERIFY(other.openFile(path));
+    QCOMPARE(documentJson(other), expected);
+    // the file itself is a plain payload, as curl and Postman take it
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(file.readAll()).object(), expected);
+}
+
+void TestMainWindow::unsavedChangesAreAskedAbout()
+{
+    MainWindow window;
+    window.show();
+    int asked = 0;
+    window.askToSave = [&asked] {
+        ++asked;
+        return QMessageBox::Cancel;
+    };
+    QVERIFY(window.close()); // nothing changed: no question
+    QCOMPARE(asked, 0);
+    window.show();
+    retype(window.form()->footerEditor(), QStringLiteral("x"));
+    QVERIFY(window.document()->isModified());
+    QVERIFY(window.windowTitle().contains(QLatin1Char('*')));
+    QVERIFY(!window.close()); // cancelled
+    QCOMPARE(asked, 1);
+    window.askToSave = [] { return QMessageBox::Discard; };
+    QVERIFY(window.close());
+}
+
+void TestMainWindow::recoveryAfterACrash()
+{
+    {
+        MainWindow crashed;
+        retype(crashed.form()->headerTextEditor(), QStringLiteral("Unsaved work"));
+        crashed.writeRecovery(); // what the timer does every few seconds
+        QVERIFY(QFile::exists(MainWindow::recoveryFilePath()));
+        // no close(): the process "dies" here
+    }
+    MainWindow next;
+    bool asked = false;
+    next.askToRestore = [&asked] {
+        asked = true;
+        return true;
+    };
+    QVERIFY(next.restoreRecovery());
+    QVERIFY(asked);
+    QCOMPARE(next.form()->headerTextEditor()->text(), QStringLiteral("Unsaved work"));
+    QVERIFY(next.document()->isModified());
+    next.askToSave = [] { return QMessageBox::Discard; };
+    QVERIFY(next.close());
+    QVERIFY(!QFile::exists(MainWindow::recoveryFilePath())); // a normal close leaves nothing behind
+}
+
+void TestMainWindow::flowDataShowsItsOwnParseError()
+{
+    MainWindow window;
+    window.show();
+    window.newFromStarter(QStringLiteral("flow"));
+    FlowEditor* flow = window.form()->flowEditor();
+    const QJsonObject before = documentJson(window);
+    flow->dataEditor()->setFocus();
+    flow->dataEditor()->setPlainText(QStringLiteral("{\"service\": "));
+    QVERIFY(flow->dataError()->isVisible());
+    QVERIFY(flow->dataError()->text().contains(QStringLiteral("line 1")));
+    QCOMPARE(documentJson(window), before);
+    flow->dataEditor()->setPlainText(QStringLiteral("{\"service\": \"beard\"}"));
+    QVERIFY(!flow->dataError()->isVisible());
+    QCOMPARE(
+        documentJson(window)[QStringLiteral("interactive")][QStringLiteral("action")][QStringLiteral("parameters")]
+                            [QStringLiteral("flow_action_payload")][QStringLiteral("data")][QStringLiteral("service")]
+                                .toString(),
+        QStringLiteral("beard"));
+}
+
+void TestMainWindow::familySwitchWritesOnPremisesForm()
+{
+    MainWindow window;
+    window.document()->setFamily(ApiFamily::OnPremises);
+    QVERIFY(!documentJson(window).contains(QStringLiteral("messaging_product")));
+    QCOMPARE(window.findingsModel()->rowCount(), 0);
+    window.document()->setFamily(ApiFamily::Cloud);
+    QCOMPARE(documentJson(window)[QStringLiteral("messaging_product")].toString(), QStringLiteral("whatsapp"));
+}
+
+void TestMainWindow::curlHasNoToken()
+{
+    MainWindow window;
+    const QString curl = window.curlCommand();
+    QVERIFY(curl.startsWith(QStringLiteral("curl ")));
+    QVERIFY(curl.contains(QStringLiteral("$WA_ACCESS_TOKEN")));
+    QVERIFY(curl.contains(QStringLiteral("graph.facebook.com")));
+    QVERIFY(curl.contains(QStringLiteral("See dishes")));
+}
+
+void TestMainWindow::previewReplyTap()
+{
+    MainWindow window;
+    window.resize(1500, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.newFromStarter(QStringLiteral("button"));
+    PhonePreview* preview = window.preview();
+    QSignalSpy taps(preview, &PhonePreview::replyTapped);
+    const auto buttons = preview->phoneLayout().itemsOf(PhoneLayout::Kind::ReplyButton);
+    QCOMPARE(buttons.size(), 3);
+    QTest::mouseClick(preview, Qt::LeftButton, {}, buttons.at(1)->rect.center().toPoint());
+    QCOMPARE(taps.count(), 1);
+    QCOMPARE(taps.first().at(0).toString(), QStringLiteral("topup-10"));
+    QCOMPARE(taps.first().at(1).toString(), QStringLiteral("$10"));
+    // the buttons stop being active, as on the phone
+    QTest::mouseClick(preview, Qt::LeftButton, {}, buttons.at(0)->rect.center().toPoint());
+    QCOMPARE(taps.count(), 1);
 }
 
 QTEST_MAIN(TestMainWindow)

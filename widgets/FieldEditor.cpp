@@ -1,0 +1,172 @@
+#include "FieldEditor.h"
+
+#include <QFontMetrics>
+#include <QGridLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+
+#include "ComposerDocument.h"
+#include "LimitsTable.h"
+#include "TextMetrics.h"
+
+namespace {
+const char* kErrorColor = "#b3261e";
+const char* kWarningColor = "#a15c00";
+const char* kNormalColor = "palette(mid)";
+} // namespace
+
+FieldEditor::FieldEditor(wa::ComposerDocument* document, Mode mode, const char* pattern, QWidget* parent)
+    : QWidget(parent)
+    , m_document(document)
+    , m_pattern(pattern)
+    , m_counter(new QLabel(this))
+    , m_finding(new QLabel(this))
+{
+    auto* layout = new QGridLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setHorizontalSpacing(6);
+    layout->setVerticalSpacing(2);
+    if (mode == Mode::Line) {
+        m_line = new QLineEdit(this);
+        m_line->setClearButtonEnabled(false);
+        layout->addWidget(m_line, 0, 0);
+        connect(m_line, &QLineEdit::textEdited, this, &FieldEditor::userEdited);
+    } else {
+        m_multi = new QPlainTextEdit(this);
+        m_multi->setTabChangesFocus(true);
+        m_multi->setMinimumHeight(QFontMetrics(font()).lineSpacing() * 4);
+        m_multi->setMaximumHeight(QFontMetrics(font()).lineSpacing() * 9);
+        layout->addWidget(m_multi, 0, 0);
+        connect(m_multi, &QPlainTextEdit::textChanged, this, [this] {
+            if (!m_loading)
+                userEdited();
+        });
+    }
+    m_counter->setAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_counter->setMinimumWidth(QFontMetrics(font()).horizontalAdvance(QStringLiteral("0000/0000")));
+    layout->addWidget(m_counter, 0, 1);
+    m_finding->setWordWrap(true);
+    m_finding->setTextFormat(Qt::PlainText);
+    m_finding->hide();
+    layout->addWidget(m_finding, 1, 0, 1, 2);
+    setEnabled(false);
+}
+
+void FieldEditor::bind(const QString& key, const QString& path, Getter getter, Setter setter, const char* pattern)
+{
+    if (pattern)
+        m_pattern = pattern;
+    m_key = key;
+    m_path = path;
+    m_getter = std::move(getter);
+    m_setter = std::move(setter);
+    setEnabled(true);
+    refresh();
+}
+
+void FieldEditor::unbind()
+{
+    m_key.clear();
+    m_path.clear();
+    m_getter = {};
+    m_setter = {};
+    m_loading = true;
+    if (m_line)
+        m_line->clear();
+    else
+        m_multi->clear();
+    m_loading = false;
+    m_finding->hide();
+    m_counter->clear();
+    setEnabled(false);
+}
+
+void FieldEditor::setPlaceholderText(const QString& text)
+{
+    if (m_line)
+        m_line->setPlaceholderText(text);
+    else
+        m_multi->setPlaceholderText(text);
+}
+
+QWidget* FieldEditor::input() const
+{
+    return m_line ? static_cast<QWidget*>(m_line) : static_cast<QWidget*>(m_multi);
+}
+
+QString FieldEditor::text() const
+{
+    return m_line ? m_line->text() : m_multi->toPlainText();
+}
+
+void FieldEditor::userEdited()
+{
+    if (!m_setter)
+        return;
+    const QString value = text();
+    const Setter setter = m_setter;
+    m_document->edit(m_key, [&](wa::Message& message) { setter(message, value); });
+}
+
+void FieldEditor::refresh()
+{
+    if (!m_getter)
+        return;
+    const wa::Message& message = m_document->message();
+    const QString value = m_getter(message).value_or(QString());
+    if (value != text()) {
+        m_loading = true;
+        if (m_line) {
+            const int cursor = m_line->cursorPosition();
+            m_line->setText(value);
+            m_line->setCursorPosition(qMin(cursor, static_cast<int>(value.size())));
+        } else {
+            m_multi->setPlainText(value);
+        }
+        m_loading = false;
+    }
+    const wa::InteractiveType type = message.interactive ? message.interactive->kind() : wa::InteractiveType::Unknown;
+    m_limit = wa::LimitsTable::maxLength(QLatin1String(m_pattern), type);
+    updateCounter();
+}
+
+void FieldEditor::updateCounter()
+{
+    const QString value = text();
+    const qsizetype chars = wa::TextMetrics::codePoints(value);
+    const wa::Finding* error = nullptr;
+    const wa::Finding* warning = nullptr;
+    for (const wa::Finding& f : m_document->findings()) {
+        if (f.path != m_path)
+            continue;
+        if (f.severity == wa::Severity::Error && !error)
+            error = &f;
+        else if (f.severity == wa::Severity::Warning && !warning)
+            warning = &f;
+    }
+    const bool over = m_limit >= 0 && chars > m_limit;
+    m_state = (over || error) ? CounterState::Error : warning ? CounterState::Warning : CounterState::Normal;
+    const char* color = m_state == CounterState::Error     ? kErrorColor
+                        : m_state == CounterState::Warning ? kWarningColor
+                                                           : kNormalColor;
+    if (m_limit >= 0)
+        m_counter->setText(QStringLiteral("%1/%2").arg(chars).arg(m_limit));
+    else
+        m_counter->clear(); // no limit to count against
+    m_counter->setStyleSheet(
+        QStringLiteral("color: %1;%2")
+            .arg(QLatin1String(color))
+            .arg(m_state == CounterState::Normal ? QString() : QStringLiteral(" font-weight: bold;")));
+    m_counter->setToolTip(m_limit >= 0 ? tr("%1 of %2 characters (Unicode code points)").arg(chars).arg(m_limit)
+                                       : QString());
+    const wa::Finding* shown = error ? error : warning;
+    if (shown) {
+        m_finding->setText(shown->message);
+        m_finding->setStyleSheet(QStringLiteral("color: %1;").arg(QLatin1String(error ? kErrorColor : kWarningColor)));
+        m_finding->show();
+    } else {
+        m_finding->hide();
+    }
+    input()->setProperty("finding", error ? QStringLiteral("error") : warning ? QStringLiteral("warning") : QString());
+}
