@@ -530,8 +530,12 @@ DecodeResult MessageCodec::decode(const QByteArray& json)
                                        .arg(result.error.column);
             return result;
         }
-        // Qt's offset stands just past the character it stopped at; point at that character.
-        lineAndColumn(json, qMax<qsizetype>(0, parseError.offset - 1), &result.error.line, &result.error.column);
+        // Qt's offset names the offending character for a bad number and for garbage after the
+        // document, and stands one past it for every other error: point at the character itself.
+        const bool exact = parseError.error == QJsonParseError::IllegalNumber
+                           || parseError.error == QJsonParseError::GarbageAtEnd;
+        const qsizetype at = exact ? parseError.offset : qMax<qsizetype>(0, parseError.offset - 1);
+        lineAndColumn(json, at, &result.error.line, &result.error.column);
         QString why = parseError.errorString();
         if (parseError.error == QJsonParseError::DeepNesting)
             why = QStringLiteral("too deeply nested (more than 1024 levels)");
