@@ -29,6 +29,7 @@
 #include "EditCommand.h"
 #include "FindingsModel.h"
 #include "FindingsView.h"
+#include "MediaCache.h"
 #include "MessageCodec.h"
 #include "PayloadEditor.h"
 #include "PhonePreview.h"
@@ -95,6 +96,8 @@ MainWindow::MainWindow(QWidget* parent)
                                         "were composing?"),
                                      QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes) == QMessageBox::Yes;
     };
+
+    m_preview->setMediaCache(new wa::MediaCache(this));
 
     m_document->setEditHandler([this](const QString& key, const wa::Message& before, const wa::Message& after) {
         m_undo->push(new EditCommand(m_document, key, before, after));

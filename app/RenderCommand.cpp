@@ -3,16 +3,19 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
+#include <QEventLoop>
 #include <QImage>
 #include <QTextStream>
 
 #include "BubbleContent.h"
+#include "MediaCache.h"
 #include "MessageCodec.h"
 #include "PhonePreview.h"
 
 namespace {
 enum ExitCode { Done = 0, Failed = 2 };
-}
+constexpr int kImageTimeoutMs = 10000;
+} // namespace
 
 int RenderCommand::run(const QStringList& arguments, QTextStream& out, QTextStream& err, QIODevice& standardInput)
 {
@@ -94,7 +97,29 @@ int RenderCommand::run(const QStringList& arguments, QTextStream& out, QTextStre
         PhoneStyle::make(platform, theme == QLatin1String("dark") ? PhoneStyle::Theme::Dark : PhoneStyle::Theme::Light);
     PhoneLayout::State state;
     state.sheetOpen = parser.isSet(openListOption);
-    const QImage image = PhonePreview::render(wa::BubbleContent::fromMessage(*decoded.message), style, width, state);
+    const wa::BubbleContent content = wa::BubbleContent::fromMessage(*decoded.message);
+    // An image header is fetched from its link first, as the phone would, within a time limit.
+    QImage headerImage;
+    if (content.header == wa::BubbleContent::Header::Image && !content.mediaLink.isEmpty()) {
+        const QUrl url(content.mediaLink);
+        wa::MediaCache media;
+        media.setTimeout(kImageTimeoutMs);
+        QEventLoop loop;
+        QObject::connect(&media, &wa::MediaCache::loaded, &loop, &QEventLoop::quit);
+        QObject::connect(&media, &wa::MediaCache::failed, &loop, &QEventLoop::quit);
+        media.request(url);
+        if (media.isLoading(url))
+            loop.exec();
+        QString why = media.error(url);
+        if (why.isEmpty())
+            headerImage = PhonePreview::decodeImage(media.data(url), &why);
+        if (!why.isEmpty()) {
+            err << "wa-composer render: the header image " << content.mediaLink << " is shown as a placeholder: " << why
+                << '\n';
+            state.mediaStatus = why;
+        }
+    }
+    const QImage image = PhonePreview::renderImage(content, style, width, state, headerImage);
     if (image.isNull() || !image.save(output, "PNG"))
         return fail(QStringLiteral("cannot write %1").arg(output));
     out << output << ": " << image.width() << "×" << image.height() << '\n';

@@ -148,7 +148,14 @@ PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneSt
         m.text = content.mediaLink.isEmpty() ? content.mediaId : content.mediaLink;
         m.secondaryText = content.fileName;
         m.index = static_cast<int>(content.header);
-        const qreal mediaHeight = content.header == wa::BubbleContent::Header::Document ? 60 : inner * 0.62;
+        m.detail = state.mediaStatus;
+        qreal mediaHeight = content.header == wa::BubbleContent::Header::Document ? 60 : inner * 0.62;
+        if (content.header == wa::BubbleContent::Header::Image && state.mediaSize.isValid() &&
+            state.mediaSize.width() > 0) {
+            m.hasImage = true;
+            const qreal aspect = qreal(state.mediaSize.height()) / state.mediaSize.width();
+            mediaHeight = qBound<qreal>(80.0, (bubbleWidth - 8) * aspect, (bubbleWidth - 8) * 1.25);
+        }
         m.rect = QRectF(bx + 4, bubbleTop + 4, bubbleWidth - 8, mediaHeight);
         parts.append(m);
         y = bubbleTop + 4 + mediaHeight + kGap + 2;

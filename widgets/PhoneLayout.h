@@ -43,6 +43,8 @@ public:
         int selectedRow = -1;  // flat index over all rows of the sheet
         int tappedButton = -1; // a reply button tapped: they stop being active
         int minimumHeight = 0; // the widget's height; 0 to fit the content
+        QSize mediaSize;       // the loaded header image's size, when there is one
+        QString mediaStatus;   // "Loading…" or why the image could not be shown
     };
 
     struct Item
@@ -51,7 +53,9 @@ public:
         QRectF rect;
         int index = -1;        // button, section or flat row index
         QString text;          // the plain text shown (labels, titles)
-        QString secondaryText; // a row's description, a media placeholder's detail
+        QString secondaryText; // a row's description, a document's file name
+        QString detail;        // a media item's loading state or error
+        bool hasImage = false; // a media item showing the loaded image
         wa::PreviewButton::Icon icon = wa::PreviewButton::Reply;
         bool enabled = true;
         bool selected = false;

@@ -7,6 +7,8 @@
 #include <QTextLayout>
 #include <QUrl>
 
+#include "MediaCache.h"
+
 namespace {
 
 using Icon = wa::PreviewButton::Icon;
@@ -158,8 +160,23 @@ void paintBar(QPainter& p, const PhoneLayout::Item& bar, const PhoneStyle& style
     p.drawText(QPointF(x, cy + 14), QStringLiteral("Business account"));
 }
 
-void paintMedia(QPainter& p, const PhoneLayout::Item& item, const PhoneStyle& style)
+void paintMedia(QPainter& p, const PhoneLayout::Item& item, const PhoneStyle& style, const QImage& image)
 {
+    if (item.hasImage && !image.isNull()) {
+        QPainterPath clip;
+        clip.addRoundedRect(item.rect, 6, 6);
+        p.save();
+        p.setClipPath(clip);
+        const QImage scaled = image.scaled(item.rect.size().toSize() * p.device()->devicePixelRatioF(),
+                                           Qt::KeepAspectRatioByExpanding, Qt::SmoothTransformation);
+        const QRectF source((scaled.width() - item.rect.width() * p.device()->devicePixelRatioF()) / 2,
+                            (scaled.height() - item.rect.height() * p.device()->devicePixelRatioF()) / 2,
+                            item.rect.width() * p.device()->devicePixelRatioF(),
+                            item.rect.height() * p.device()->devicePixelRatioF());
+        p.drawImage(item.rect, scaled, source);
+        p.restore();
+        return;
+    }
     const bool dark = style.theme == PhoneStyle::Theme::Dark;
     const QColor fill = dark ? QColor(0x2A, 0x39, 0x42) : QColor(0xE4, 0xE8, 0xEB);
     const QColor ink = dark ? QColor(0xAE, 0xBA, 0xC1) : QColor(0x8A, 0x99, 0xA3);
@@ -223,8 +240,9 @@ void paintMedia(QPainter& p, const PhoneLayout::Item& item, const PhoneStyle& st
     }
     p.setPen(ink);
     p.setFont(small);
+    const QString caption = item.detail.isEmpty() ? source : source + QStringLiteral(" · ") + item.detail;
     p.drawText(QRectF(item.rect.left() + 8, item.rect.bottom() - 26, item.rect.width() - 16, 20), Qt::AlignCenter,
-               fm.elidedText(source, Qt::ElideMiddle, item.rect.width() - 16));
+               fm.elidedText(caption, Qt::ElideMiddle, item.rect.width() - 16));
 }
 
 void paintSheetRow(QPainter& p, const PhoneLayout::Item& item, const PhoneStyle& style)
@@ -269,7 +287,7 @@ void PhonePreview::setContent(const wa::BubbleContent& content)
     if (m_content.type != wa::InteractiveType::List)
         m_state.sheetOpen = false;
     m_state.selectedRow = -1;
-    invalidate();
+    updateMedia();
 }
 
 void PhonePreview::setPhoneStyle(PhoneStyle::Platform platform, PhoneStyle::Theme theme)
@@ -328,18 +346,75 @@ void PhonePreview::invalidate()
     update();
 }
 
-QImage PhonePreview::render(const wa::BubbleContent& content, const PhoneStyle& style, int width,
-                            const PhoneLayout::State& state, qreal devicePixelRatio)
+QImage PhonePreview::renderImage(const wa::BubbleContent& content, const PhoneStyle& style, int width,
+                                 const PhoneLayout::State& state, const QImage& headerImage, qreal devicePixelRatio)
 {
-    const PhoneLayout layout = PhoneLayout::compute(content, style, width, state);
+    PhoneLayout::State withImage = state;
+    if (!headerImage.isNull())
+        withImage.mediaSize = headerImage.size();
+    const PhoneLayout layout = PhoneLayout::compute(content, style, width, withImage);
     QImage image((layout.size * devicePixelRatio).toSize(), QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(devicePixelRatio);
     QPainter painter(&image);
-    paint(painter, layout, style);
+    paint(painter, layout, style, headerImage);
     return image;
 }
 
-void PhonePreview::paint(QPainter& p, const PhoneLayout& layout, const PhoneStyle& style)
+QImage PhonePreview::decodeImage(const QByteArray& bytes, QString* error)
+{
+    QImage image;
+    if (bytes.isEmpty())
+        *error = QObject::tr("empty response");
+    else if (!image.loadFromData(bytes))
+        *error = QObject::tr("not an image Qt can read");
+    return image;
+}
+
+void PhonePreview::setMediaCache(wa::MediaCache* cache)
+{
+    if (m_media)
+        disconnect(m_media, nullptr, this, nullptr);
+    m_media = cache;
+    if (cache) {
+        connect(cache, &wa::MediaCache::loaded, this, [this](const QUrl& url) {
+            if (url == m_imageUrl)
+                updateMedia();
+        });
+        connect(cache, &wa::MediaCache::failed, this, [this](const QUrl& url) {
+            if (url == m_imageUrl)
+                updateMedia();
+        });
+    }
+    updateMedia();
+}
+
+void PhonePreview::updateMedia()
+{
+    const QUrl url = m_content.header == wa::BubbleContent::Header::Image && !m_content.mediaLink.isEmpty()
+                         ? QUrl(m_content.mediaLink)
+                         : QUrl();
+    const bool sameUrl = url == m_imageUrl;
+    m_imageUrl = url;
+    QString status;
+    if (url.isEmpty() || !m_media) {
+        m_image = QImage();
+    } else if (m_media->isCached(url)) {
+        if (!sameUrl || m_image.isNull()) {
+            QString error;
+            m_image = decodeImage(m_media->data(url), &error);
+            status = error;
+        }
+    } else {
+        m_image = QImage();
+        m_media->request(url);
+        status = m_media->isLoading(url) ? tr("loading…") : m_media->error(url);
+    }
+    m_state.mediaSize = m_image.isNull() ? QSize() : m_image.size();
+    m_state.mediaStatus = status;
+    invalidate();
+}
+
+void PhonePreview::paint(QPainter& p, const PhoneLayout& layout, const PhoneStyle& style, const QImage& headerImage)
 {
     p.setRenderHint(QPainter::Antialiasing);
     p.setRenderHint(QPainter::TextAntialiasing);
@@ -382,7 +457,7 @@ void PhonePreview::paint(QPainter& p, const PhoneLayout& layout, const PhoneStyl
             break;
         }
         case PhoneLayout::Kind::Media:
-            paintMedia(p, item, style);
+            paintMedia(p, item, style, headerImage);
             break;
         case PhoneLayout::Kind::HeaderText:
         case PhoneLayout::Kind::Body:
@@ -468,7 +543,7 @@ void PhonePreview::paintEvent(QPaintEvent*)
     QPainter painter(this);
     const PhoneLayout& layout = phoneLayout();
     painter.fillRect(rect(), m_style.wallpaper);
-    paint(painter, layout, m_style);
+    paint(painter, layout, m_style, m_image);
 }
 
 void PhonePreview::resizeEvent(QResizeEvent* event)

@@ -1,10 +1,17 @@
 #pragma once
 
+#include <QImage>
+#include <QPointer>
+#include <QUrl>
 #include <QWidget>
 
 #include "BubbleContent.h"
 #include "PhoneLayout.h"
 #include "PhoneStyle.h"
+
+namespace wa {
+class MediaCache;
+}
 
 // The phone-style preview: WhatsApp's chat with the business's interactive message, painted from a
 // PhoneLayout. It behaves like the app: the list button opens the bottom sheet, rows take a radio
@@ -21,6 +28,9 @@ public:
     void setPhoneStyle(PhoneStyle::Platform platform, PhoneStyle::Theme theme);
     const PhoneStyle& phoneStyle() const { return m_style; }
     void setContactName(const QString& name);
+    // Where header images are fetched from (by their link); without one, placeholders are shown.
+    void setMediaCache(wa::MediaCache* cache);
+    const QImage& headerImage() const { return m_image; }
 
     // The layout as last painted (or computed for the current size).
     const PhoneLayout& phoneLayout() const;
@@ -32,9 +42,13 @@ public:
     QSize minimumSizeHint() const override;
 
     // Paints a preview into an image of `width` pixels and the height its content needs.
-    static QImage render(const wa::BubbleContent& content, const PhoneStyle& style, int width,
-                         const PhoneLayout::State& state = {}, qreal devicePixelRatio = 1.0);
-    static void paint(QPainter& painter, const PhoneLayout& layout, const PhoneStyle& style);
+    static QImage renderImage(const wa::BubbleContent& content, const PhoneStyle& style, int width,
+                              const PhoneLayout::State& state = {}, const QImage& headerImage = {},
+                              qreal devicePixelRatio = 1.0);
+    static void paint(QPainter& painter, const PhoneLayout& layout, const PhoneStyle& style,
+                      const QImage& headerImage = {});
+    // The header image of bytes fetched for it, or the reason it cannot be shown.
+    static QImage decodeImage(const QByteArray& bytes, QString* error);
 
 signals:
     void replyTapped(const QString& id, const QString& title);
@@ -52,6 +66,7 @@ protected:
 
 private:
     void invalidate();
+    void updateMedia();
     void activate(const PhoneLayout::Item& item, const QPointF& at);
 
     wa::BubbleContent m_content;
@@ -59,4 +74,7 @@ private:
     PhoneLayout::State m_state;
     mutable PhoneLayout m_layout;
     mutable bool m_layoutValid = false;
+    QPointer<wa::MediaCache> m_media;
+    QUrl m_imageUrl;
+    QImage m_image;
 };
