@@ -95,6 +95,7 @@ private slots:
     void activatingAFindingFocusesItsField();
     void fourthButtonRefused();
     void addAndMoveRows();
+    void structureLimitsShowWhereTheyBite();
     void typeSwitchKeepsBody();
     void jsonPaneToForm();
     void invalidJsonLeavesFormAlone();
@@ -249,6 +250,44 @@ void TestMainWindow::addAndMoveRows()
     QCOMPARE(model->index(3, 0, model->index(0, 0)).data(ListTreeModel::TitleRole).toString(),
              QStringLiteral("Braised pork rice"));
     QCOMPARE(list->totalLabel()->text(), QStringLiteral("5/10 rows · 2/10 sections"));
+}
+
+void TestMainWindow::structureLimitsShowWhereTheyBite()
+{
+    MainWindow window;
+    QVERIFY(window.openFile(QStringLiteral(WA_SAMPLES_DIR "/messages/invalid/list-eleven-rows.json")));
+    ListEditor* list = window.form()->listEditor();
+    ListTreeModel* model = list->model();
+    const QModelIndex eleventh = model->index(4, 0, model->index(1, 0));
+    const Finding* mark = list->findingMarkedAt(eleventh);
+    QVERIFY(mark);
+    QCOMPARE(mark->code, QStringLiteral("rows_total"));
+    QVERIFY(mark->message.contains(QStringLiteral("11th row")));
+    QVERIFY(!list->findingMarkedAt(model->index(3, 0, model->index(1, 0))));
+    QVERIFY(!list->findingMarkedAt(model->index(0, 0, model->index(0, 0))));
+    QVERIFY(list->totalLabel()->text().startsWith(QStringLiteral("11/10 rows")));
+    QVERIFY(list->totalLabel()->styleSheet().contains(QStringLiteral("#b3261e")));
+
+    // a product list: the 31st product, with a running total
+    QJsonObject payload = sampleJson(QStringLiteral("product-list.json"));
+    QJsonArray sections = payload[QStringLiteral("interactive")][QStringLiteral("action")][QStringLiteral("sections")]
+                              .toArray();
+    QJsonArray items;
+    for (int i = 0; i < 28; ++i)
+        items.append(QJsonObject{{QStringLiteral("product_retailer_id"), QStringLiteral("EXTRA-%1").arg(i)}});
+    QJsonObject extra{{QStringLiteral("title"), QStringLiteral("More")}, {QStringLiteral("product_items"), items}};
+    sections.append(extra);
+    QJsonObject interactive = payload[QStringLiteral("interactive")].toObject();
+    QJsonObject action = interactive[QStringLiteral("action")].toObject();
+    action[QStringLiteral("sections")] = sections;
+    interactive[QStringLiteral("action")] = action;
+    payload[QStringLiteral("interactive")] = interactive;
+    window.editor()->setPlainText(QString::fromUtf8(QJsonDocument(payload).toJson()));
+    ListEditor* products = window.form()->productListEditor();
+    QVERIFY(products->totalLabel()->text().startsWith(QStringLiteral("33/30 products")));
+    const QModelIndex thirtyFirst = products->model()->index(25, 0, products->model()->index(2, 0));
+    QVERIFY(products->findingMarkedAt(thirtyFirst));
+    QCOMPARE(products->findingMarkedAt(thirtyFirst)->code, QStringLiteral("products_total"));
 }
 
 void TestMainWindow::typeSwitchKeepsBody()

@@ -1,6 +1,11 @@
 #include "ListEditor.h"
 
+#include <QApplication>
 #include <QFormLayout>
+#include <QHelpEvent>
+#include <QStyle>
+#include <QStyledItemDelegate>
+#include <QToolTip>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -17,6 +22,63 @@
 #include "ListTreeModel.h"
 
 namespace {
+
+// Marks the items a finding is about (the 11th row, the 31st product, a row whose title is too
+// long) with the finding's icon and message.
+class FindingMarkDelegate : public QStyledItemDelegate
+{
+public:
+    FindingMarkDelegate(wa::ComposerDocument* document, QObject* parent)
+        : QStyledItemDelegate(parent)
+        , m_document(document)
+    {
+    }
+
+    const wa::Finding* findingFor(const QModelIndex& index) const
+    {
+        const QString path = index.data(wa::ListTreeModel::PathRole).toString();
+        if (path.isEmpty())
+            return nullptr;
+        const wa::Finding* found = nullptr;
+        for (const wa::Finding& f : m_document->findings()) {
+            const bool here = f.path == path
+                              || (f.path.startsWith(path) && f.path.size() > path.size()
+                                  && f.path.at(path.size()) == QLatin1Char('.'));
+            if (here && (!found || (found->severity == wa::Severity::Warning && f.severity == wa::Severity::Error)))
+                found = &f;
+        }
+        return found;
+    }
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (const wa::Finding* f = findingFor(index)) {
+            const bool error = f->severity == wa::Severity::Error;
+            QStyle* style = option->widget ? option->widget->style() : QApplication::style();
+            option->icon = style->standardIcon(error ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxWarning);
+            option->features |= QStyleOptionViewItem::HasDecoration;
+            if (error)
+                option->palette.setColor(QPalette::Text, QColor(0xB3, 0x26, 0x1E));
+        }
+    }
+
+    bool helpEvent(QHelpEvent* event, QAbstractItemView* view, const QStyleOptionViewItem& option,
+                   const QModelIndex& index) override
+    {
+        if (event->type() == QEvent::ToolTip) {
+            if (const wa::Finding* f = findingFor(index)) {
+                QToolTip::showText(event->globalPos(), f->message, view);
+                return true;
+            }
+        }
+        return QStyledItemDelegate::helpEvent(event, view, option, index);
+    }
+
+private:
+    wa::ComposerDocument* m_document;
+};
 
 struct Place
 {
@@ -70,6 +132,8 @@ ListEditor::ListEditor(wa::ComposerDocument* document, Mode mode, QWidget* paren
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_tree->setModel(m_model);
+    m_tree->setItemDelegate(new FindingMarkDelegate(document, m_tree));
+    m_tree->setIconSize(QSize(14, 14));
     m_tree->setHeaderHidden(true);
     m_tree->setDragDropMode(QAbstractItemView::InternalMove);
     m_tree->setDefaultDropAction(Qt::MoveAction);
@@ -258,6 +322,7 @@ void ListEditor::updateButtons()
 
 void ListEditor::refresh()
 {
+    m_tree->viewport()->update(); // findings may have moved
     m_title->refresh();
     m_id->refresh();
     m_description->refresh();
@@ -313,4 +378,9 @@ bool ListEditor::focusPath(const QString& path)
                                                                                                         : m_title;
     target->input()->setFocus();
     return true;
+}
+
+const wa::Finding* ListEditor::findingMarkedAt(const QModelIndex& index) const
+{
+    return static_cast<const FindingMarkDelegate*>(m_tree->itemDelegate())->findingFor(index);
 }

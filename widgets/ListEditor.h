@@ -9,6 +9,7 @@ class QTreeView;
 
 namespace wa {
 class ComposerDocument;
+struct Finding;
 class ListTreeModel;
 } // namespace wa
 
@@ -34,6 +35,9 @@ public:
     // Selects the item of a path such as interactive.action.sections[1].rows[0].title and focuses
     // its field.
     bool focusPath(const QString& path);
+
+    // The finding the tree marks an item with (its icon and tooltip), or null.
+    const wa::Finding* findingMarkedAt(const QModelIndex& index) const;
 
     QPushButton* addSectionButton() const { return m_addSection; }
     QPushButton* addItemButton() const { return m_addItem; }
