@@ -33,6 +33,7 @@
 #include "MessageCodec.h"
 #include "PayloadEditor.h"
 #include "PhonePreview.h"
+#include "StarterGallery.h"
 
 namespace {
 
@@ -179,14 +180,8 @@ MainWindow::~MainWindow()
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QMenu* fromExample = file->addMenu(tr("&New from example"));
-    for (const Starter& s : kStarters) {
-        const QString type = QString::fromLatin1(s.type);
-        fromExample->addAction(tr(s.label), this, [this, type] {
-            if (maybeSave())
-                newFromStarter(type);
-        });
-    }
+    QAction* gallery = file->addAction(tr("New from &example…"), this, &MainWindow::showGallery);
+    gallery->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
     QAction* newAction = file->addAction(tr("&New"), this, [this] {
         if (maybeSave())
             newFromStarter(QStringLiteral("list"));
@@ -244,6 +239,29 @@ void MainWindow::buildMenus()
             [this] { m_document->setFamily(static_cast<wa::ApiFamily>(m_family->currentData().toInt())); });
     connect(m_platform, &QComboBox::currentIndexChanged, this, &MainWindow::applyPhoneStyle);
     connect(m_theme, &QComboBox::currentIndexChanged, this, &MainWindow::applyPhoneStyle);
+}
+
+QList<StarterGallery::Starter> MainWindow::starters()
+{
+    QList<StarterGallery::Starter> out;
+    for (const Starter& s : kStarters) {
+        QFile file(QStringLiteral(":/starter/%1.json").arg(QLatin1String(s.type)));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        const wa::DecodeResult decoded = wa::MessageCodec::decode(file.readAll());
+        if (decoded.ok())
+            out.append({QLatin1String(s.type), tr(s.label), *decoded.message});
+    }
+    return out;
+}
+
+void MainWindow::showGallery()
+{
+    if (!maybeSave())
+        return;
+    StarterGallery gallery(starters(), this);
+    if (gallery.exec() == QDialog::Accepted && !gallery.chosenType().isEmpty())
+        newFromStarter(gallery.chosenType());
 }
 
 void MainWindow::newFromStarter(const QString& type)

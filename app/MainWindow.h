@@ -5,6 +5,8 @@
 #include <QMainWindow>
 #include <QMessageBox>
 
+#include "StarterGallery.h"
+
 class ComposerForm;
 class FindingsView;
 class PayloadEditor;
@@ -35,6 +37,9 @@ public:
     bool saveTo(const QString& fileName);
     // Starts a new message from a starter example ("list", "button", …, or "" for a blank list).
     void newFromStarter(const QString& type);
+    // The starter examples, one per interactive type.
+    static QList<StarterGallery::Starter> starters();
+    void showGallery();
 
     wa::ComposerDocument* document() const { return m_document; }
     ComposerForm* form() const { return m_form; }

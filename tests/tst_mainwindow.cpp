@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -29,6 +30,8 @@
 #include "PayloadEditor.h"
 #include "PhoneLayout.h"
 #include "PhonePreview.h"
+#include "StarterGallery.h"
+#include "Validator.h"
 
 using namespace wa;
 
@@ -109,6 +112,7 @@ private slots:
     void familySwitchWritesOnPremisesForm();
     void curlHasNoToken();
     void previewReplyTap();
+    void galleryOffersEveryType();
 };
 
 void TestMainWindow::initTestCase()
@@ -508,6 +512,35 @@ void TestMainWindow::previewReplyTap()
     // the buttons stop being active, as on the phone
     QTest::mouseClick(preview, Qt::LeftButton, {}, buttons.at(0)->rect.center().toPoint());
     QCOMPARE(taps.count(), 1);
+}
+
+void TestMainWindow::galleryOffersEveryType()
+{
+    const QList<StarterGallery::Starter> starters = MainWindow::starters();
+    QCOMPARE(starters.size(), 7);
+    StarterGallery gallery(starters);
+    QCOMPARE(gallery.list()->count(), 7);
+    QStringList types;
+    for (int i = 0; i < gallery.list()->count(); ++i) {
+        QVERIFY(!gallery.list()->item(i)->icon().isNull());
+        types << gallery.list()->item(i)->data(Qt::UserRole).toString();
+    }
+    QCOMPARE(types, (QStringList{QStringLiteral("list"), QStringLiteral("button"), QStringLiteral("cta_url"),
+                                 QStringLiteral("location_request_message"), QStringLiteral("product"),
+                                 QStringLiteral("product_list"), QStringLiteral("flow")}));
+    // every starter is valid as it is
+    for (const StarterGallery::Starter& s : starters)
+        QVERIFY2(!hasErrors(Validator::validate(s.message)), qPrintable(s.type));
+    gallery.list()->setCurrentRow(6);
+    QCOMPARE(gallery.chosenType(), QStringLiteral("flow"));
+    MainWindow window;
+    window.newFromStarter(gallery.chosenType());
+    QCOMPARE(window.form()->typeCombo()->currentData().toInt(), static_cast<int>(InteractiveType::Flow));
+    if (!qEnvironmentVariableIsEmpty("WA_SCREENSHOTS")) { // for the README: WA_SCREENSHOTS=dir
+        gallery.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&gallery));
+        gallery.grab().save(qEnvironmentVariable("WA_SCREENSHOTS") + QLatin1String("/gallery.png"));
+    }
 }
 
 QTEST_MAIN(TestMainWindow)
