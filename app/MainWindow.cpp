@@ -40,6 +40,7 @@ namespace {
 const char kRecentKey[] = "recentFiles";
 constexpr int kMaxRecent = 8;
 constexpr int kRecoveryIntervalMs = 5000;
+constexpr int kJsonPaneDelayMs = 120;
 
 struct Starter
 {
@@ -78,7 +79,11 @@ MainWindow::MainWindow(QWidget* parent)
     , m_platform(new QComboBox(this))
     , m_theme(new QComboBox(this))
     , m_recoveryTimer(new QTimer(this))
+    , m_jsonTimer(new QTimer(this))
 {
+    m_jsonTimer->setSingleShot(true);
+    m_jsonTimer->setInterval(kJsonPaneDelayMs);
+    connect(m_jsonTimer, &QTimer::timeout, this, &MainWindow::refreshJsonPane);
     resize(1500, 900);
     askToSave = [this] {
         return QMessageBox::question(this, tr("Unsaved changes"),
@@ -277,6 +282,7 @@ void MainWindow::newFromStarter(const QString& type)
     m_undo->clear();
     m_document->setFilePath(QString());
     m_document->setModified(false);
+    refreshJsonPane();
     updateTitle();
 }
 
@@ -289,6 +295,7 @@ bool MainWindow::openFile(const QString& fileName)
     }
     m_undo->clear();
     addRecent(fileName);
+    refreshJsonPane();
     updateTitle();
     return true;
 }
@@ -448,16 +455,10 @@ void MainWindow::documentChanged()
         const QSignalBlocker blocker(m_family);
         m_family->setCurrentIndex(familyIndex);
     }
-    if (!m_jsonIsSource) {
-        const QString text = QString::fromUtf8(m_document->toJson());
-        if (text != m_json->toPlainText()) {
-            m_updatingJson = true;
-            m_json->setPlainText(text);
-            m_updatingJson = false;
-        }
-        m_json->clearErrorMark();
-        m_jsonError->hide();
-    }
+    // The JSON pane follows the form a moment after typing pauses: writing and laying out the
+    // whole payload is the dearest part of a keystroke, and the pane is read, not typed in, then.
+    if (!m_jsonIsSource)
+        m_jsonTimer->start();
 
     const int errors = m_findings->errorCount();
     const int warnings = m_findings->warningCount();
@@ -472,6 +473,19 @@ void MainWindow::documentChanged()
             tr("Invalid: %1%2. Activate a finding to go to its field.")
                 .arg(countText(errors, tr("error"), tr("errors")),
                      warnings ? QStringLiteral(", ") + countText(warnings, tr("warning"), tr("warnings")) : QString()));
+}
+
+void MainWindow::refreshJsonPane()
+{
+    m_jsonTimer->stop();
+    const QString text = QString::fromUtf8(m_document->toJson());
+    if (text != m_json->toPlainText()) {
+        m_updatingJson = true;
+        m_json->setPlainText(text);
+        m_updatingJson = false;
+    }
+    m_json->clearErrorMark();
+    m_jsonError->hide();
 }
 
 void MainWindow::jsonEdited()

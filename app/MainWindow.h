@@ -49,6 +49,8 @@ public:
     PhonePreview* preview() const { return m_preview; }
     QUndoStack* undoStack() const { return m_undo; }
     QLabel* jsonError() const { return m_jsonError; }
+    // Writes the payload into the JSON pane now (it follows the form a moment after typing).
+    void refreshJsonPane();
 
     // Seams for tests: what to do when unsaved changes would be lost, and where recovery lives.
     std::function<QMessageBox::StandardButton()> askToSave;
@@ -94,6 +96,7 @@ private:
     QComboBox* m_theme;
     QMenu* m_recentMenu = nullptr;
     QTimer* m_recoveryTimer;
+    QTimer* m_jsonTimer;
     bool m_updatingJson = false;
     bool m_jsonIsSource = false;
 };

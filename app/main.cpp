@@ -1,8 +1,13 @@
+#include <cstdio>
+
 #include <QApplication>
+#include <QElapsedTimer>
+#include <QTimer>
 #include <QCoreApplication>
 #include <QGuiApplication>
 
 #include "CommandLine.h"
+#include "ComposerDocument.h"
 #include "MainWindow.h"
 
 namespace {
@@ -16,6 +21,8 @@ void setIdentity()
 
 int main(int argc, char* argv[])
 {
+    QElapsedTimer sinceStart;
+    sinceStart.start();
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
@@ -43,5 +50,14 @@ int main(int argc, char* argv[])
     else
         window.restoreRecovery();
     window.show();
+    if (qEnvironmentVariableIsSet("WA_COMPOSER_STARTUP_PROBE")) {
+        // bench/startup.sh: say when the first window has been painted, then quit
+        QTimer::singleShot(0, &window, [&window, &sinceStart] {
+            window.repaint();
+            std::fprintf(stderr, "first window painted after %.1f ms\n", sinceStart.nsecsElapsed() / 1e6);
+            window.document()->setModified(false);
+            QCoreApplication::quit();
+        });
+    }
     return app.exec();
 }

@@ -274,8 +274,8 @@ void TestMainWindow::structureLimitsShowWhereTheyBite()
 
     // a product list: the 31st product, with a running total
     QJsonObject payload = sampleJson(QStringLiteral("product-list.json"));
-    QJsonArray sections = payload[QStringLiteral("interactive")][QStringLiteral("action")][QStringLiteral("sections")]
-                              .toArray();
+    QJsonArray sections =
+        payload[QStringLiteral("interactive")][QStringLiteral("action")][QStringLiteral("sections")].toArray();
     QJsonArray items;
     for (int i = 0; i < 28; ++i)
         items.append(QJsonObject{{QStringLiteral("product_retailer_id"), QStringLiteral("EXTRA-%1").arg(i)}});
@@ -346,9 +346,13 @@ void TestMainWindow::formToJsonPane()
     MainWindow window;
     window.show();
     retype(window.form()->footerEditor(), QStringLiteral("Open until 9 pm"));
-    const QJsonObject shown = QJsonDocument::fromJson(window.editor()->toPlainText().toUtf8()).object();
-    QCOMPARE(shown[QStringLiteral("interactive")][QStringLiteral("footer")][QStringLiteral("text")].toString(),
-             QStringLiteral("Open until 9 pm"));
+    // the pane follows a moment after typing pauses
+    const auto shownFooter = [&window] {
+        return QJsonDocument::fromJson(window.editor()->toPlainText().toUtf8())
+            .object()[QStringLiteral("interactive")][QStringLiteral("footer")][QStringLiteral("text")]
+            .toString();
+    };
+    QTRY_COMPARE(shownFooter(), QStringLiteral("Open until 9 pm"));
     // clearing an optional field removes it from the payload
     retype(window.form()->footerEditor(), QString());
     QVERIFY(!documentJson(window)[QStringLiteral("interactive")].toObject().contains(QStringLiteral("footer")));

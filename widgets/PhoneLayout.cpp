@@ -114,18 +114,26 @@ PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneSt
     const QFontMetricsF timeMetrics(style.timeFont);
     const qreal timeWidth = timeMetrics.horizontalAdvance(style.time) + 4;
 
-    qreal natural = 0;
-    qreal h = 0;
-    const auto measure = [&](const QList<wa::TextSpan>& spans, const QFont& font) {
-        if (spans.isEmpty())
-            return;
-        qreal nw = 0;
-        layoutText(spans, font, style, style.text, maxInner, &h, &nw);
-        natural = qMax(natural, nw);
+    // Each text is laid out once at the widest the bubble can be; when the bubble takes that width
+    // (any long text does) the same layout is used, so a keystroke lays the body out once.
+    struct Measured
+    {
+        std::shared_ptr<QTextLayout> layout;
+        qreal height = 0;
     };
-    measure(content.headerText, style.headerFont);
-    measure(content.body, style.bodyFont);
-    measure(content.footer, style.footerFont);
+    qreal natural = 0;
+    const auto measure = [&](const QList<wa::TextSpan>& spans, const QFont& font, const QColor& color) {
+        Measured m;
+        if (spans.isEmpty())
+            return m;
+        qreal nw = 0;
+        m.layout = layoutText(spans, font, style, color, maxInner, &m.height, &nw);
+        natural = qMax(natural, nw);
+        return m;
+    };
+    const Measured headerText = measure(content.headerText, style.headerFont, style.text);
+    const Measured bodyText = measure(content.body, style.bodyFont, style.text);
+    const Measured footerText = measure(content.footer, style.footerFont, style.secondaryText);
     const bool media = content.header == wa::BubbleContent::Header::Image ||
                        content.header == wa::BubbleContent::Header::Video ||
                        content.header == wa::BubbleContent::Header::Document;
@@ -170,21 +178,22 @@ PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneSt
         parts.append(m);
         y = bubbleTop + 4 + 64 + kGap + 2;
     }
-    const auto textPart = [&](Kind kind, const QList<wa::TextSpan>& spans, const QFont& font, const QColor& color) {
+    const auto textPart = [&](Kind kind, const QList<wa::TextSpan>& spans, const QFont& font, const QColor& color,
+                              const Measured& measured) {
         if (spans.isEmpty())
             return;
         Item t;
         t.kind = kind;
         t.text = plain(spans);
-        qreal th = 0;
-        t.layout = layoutText(spans, font, style, color, inner, &th, nullptr);
+        qreal th = measured.height;
+        t.layout = inner == maxInner ? measured.layout : layoutText(spans, font, style, color, inner, &th, nullptr);
         t.rect = QRectF(bx + kPadding, y, inner, th);
         parts.append(t);
         y += th + kGap;
     };
-    textPart(Kind::HeaderText, content.headerText, style.headerFont, style.text);
-    textPart(Kind::Body, content.body, style.bodyFont, style.text);
-    textPart(Kind::Footer, content.footer, style.footerFont, style.secondaryText);
+    textPart(Kind::HeaderText, content.headerText, style.headerFont, style.text, headerText);
+    textPart(Kind::Body, content.body, style.bodyFont, style.text, bodyText);
+    textPart(Kind::Footer, content.footer, style.footerFont, style.secondaryText, footerText);
 
     // The time sits on the last text line when there is room, else on a line of its own.
     Item time;

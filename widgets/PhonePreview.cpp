@@ -4,6 +4,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPixmap>
 #include <QTextLayout>
 #include <QUrl>
 
@@ -72,6 +73,25 @@ void drawIcon(QPainter& p, Icon icon, const QRectF& r, const QColor& color)
         break;
     }
     p.restore();
+}
+
+QPixmap wallpaperTile(const PhoneStyle& style)
+{
+    static QPixmap tile;
+    static QColor tileColor;
+    static QColor doodleColor;
+    if (tile.isNull() || tileColor != style.wallpaper || doodleColor != style.wallpaperDoodle) {
+        tile = QPixmap(92, 92);
+        tile.fill(style.wallpaper);
+        QPainter p(&tile);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(QPen(style.wallpaperDoodle, 1.2));
+        for (const QPointF& c : {QPointF(8, 24), QPointF(54, 24), QPointF(31, 70), QPointF(77, 70)})
+            p.drawEllipse(c, 5, 5);
+        tileColor = style.wallpaper;
+        doodleColor = style.wallpaperDoodle;
+    }
+    return tile;
 }
 
 qreal firstLineWidth(const QTextLayout* layout)
@@ -418,14 +438,8 @@ void PhonePreview::paint(QPainter& p, const PhoneLayout& layout, const PhoneStyl
 {
     p.setRenderHint(QPainter::Antialiasing);
     p.setRenderHint(QPainter::TextAntialiasing);
-    p.fillRect(QRectF(QPointF(0, 0), layout.size), style.wallpaper);
-    // a faint doodle pattern, as WhatsApp's wallpaper has
-    p.setPen(QPen(style.wallpaperDoodle, 1.2));
-    p.setBrush(Qt::NoBrush);
-    for (qreal y = 70; y < layout.size.height(); y += 46) {
-        for (qreal x = (static_cast<int>(y / 46) % 2) * 23 + 8; x < layout.size.width(); x += 46)
-            p.drawEllipse(QPointF(x, y), 5, 5);
-    }
+    // the wallpaper with its faint doodle pattern, as WhatsApp has, from a tile painted once
+    p.drawTiledPixmap(QRectF(QPointF(0, 0), layout.size), wallpaperTile(style));
 
     for (const PhoneLayout::Item& item : layout.items) {
         switch (item.kind) {
