@@ -1,10 +1,13 @@
+#include <QApplication>
 #include <QFile>
+#include <QWheelEvent>
 #include <QJsonDocument>
 #include <QTest>
 
 #include "BubbleContent.h"
 #include "MessageCodec.h"
 #include "PhoneLayout.h"
+#include "PhonePreview.h"
 
 using namespace wa;
 using Kind = PhoneLayout::Kind;
@@ -49,6 +52,7 @@ private slots:
     void overflowIsKeptAndMarked();
     void tappedButtonDisablesTheOthers();
     void itemAtFindsButtons();
+    void longMessageShowsItsBottomAndScrolls();
 };
 
 void TestPhoneLayout::buttons_data()
@@ -227,6 +231,31 @@ void TestPhoneLayout::itemAtFindsButtons()
     // with the sheet open, the bubble's button under the shade does not answer
     const PhoneLayout::Item* under = open.itemAt(open.itemsOf(Kind::BubbleButton).first()->rect.center());
     QVERIFY(under && under->kind != Kind::BubbleButton);
+}
+
+void TestPhoneLayout::longMessageShowsItsBottomAndScrolls()
+{
+    BubbleContent content = contentOf(QStringLiteral("list-takeout-menu.json"));
+    content.body = FormattedText::parse(
+        QString(3000, QLatin1Char('x')).replace(QLatin1Char('x'), QStringLiteral("word ")).left(3000), 4096);
+    PhonePreview preview;
+    preview.resize(380, 500);
+    preview.setContent(content);
+    QVERIFY(preview.phoneLayout().size.height() > 600);
+    const qreal offset = preview.scrollOffset();
+    QCOMPARE(offset, preview.phoneLayout().size.height() - 500); // the newest part is shown
+    // the list button, at the bottom, answers where it is seen
+    const PhoneLayout::Item* button = preview.phoneLayout().itemsOf(Kind::BubbleButton).first();
+    const QPoint seen = (button->rect.center() - QPointF(0, offset)).toPoint();
+    QVERIFY(seen.y() > 0 && seen.y() < 500);
+    QTest::mouseClick(&preview, Qt::LeftButton, {}, seen);
+    QVERIFY(preview.state().sheetOpen);
+    preview.closeSheet();
+    // scrolling up shows the top
+    QWheelEvent up(QPointF(100, 300), preview.mapToGlobal(QPointF(100, 300)), QPoint(), QPoint(0, 12000), Qt::NoButton,
+                   Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(&preview, &up);
+    QCOMPARE(preview.scrollOffset(), 0.0);
 }
 
 QTEST_MAIN(TestPhoneLayout)

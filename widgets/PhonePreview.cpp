@@ -2,6 +2,7 @@
 
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QWheelEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPixmap>
@@ -552,12 +553,37 @@ void PhonePreview::paint(QPainter& p, const PhoneLayout& layout, const PhoneStyl
     }
 }
 
+qreal PhonePreview::scrollOffset() const
+{
+    // Like the app, the chat shows its newest part: a message taller than the screen is seen from
+    // its bottom, and the wheel scrolls up to the rest.
+    const qreal overflow = qMax<qreal>(0, phoneLayout().size.height() - height());
+    return qBound<qreal>(0, overflow - m_scrolledUp, overflow);
+}
+
 void PhonePreview::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
     const PhoneLayout& layout = phoneLayout();
     painter.fillRect(rect(), m_style.wallpaper);
+    const qreal offset = scrollOffset();
+    painter.translate(0, -offset);
     paint(painter, layout, m_style, m_image);
+    if (offset > 0) { // the chat header stays where it is
+        painter.resetTransform();
+        PhoneLayout bar;
+        bar.size = QSizeF(width(), 0);
+        bar.items = {layout.items.first()};
+        paint(painter, bar, m_style);
+    }
+}
+
+void PhonePreview::wheelEvent(QWheelEvent* event)
+{
+    const qreal overflow = qMax<qreal>(0, phoneLayout().size.height() - height());
+    m_scrolledUp = qBound<qreal>(0, m_scrolledUp + event->angleDelta().y() / 2.0, overflow);
+    update();
+    event->accept();
 }
 
 void PhonePreview::resizeEvent(QResizeEvent* event)
@@ -570,9 +596,12 @@ void PhonePreview::mousePressEvent(QMouseEvent* event)
 {
     if (event->button() != Qt::LeftButton)
         return;
-    const PhoneLayout::Item* item = phoneLayout().itemAt(event->position());
+    const QPointF at = event->position() + QPointF(0, scrollOffset());
+    const PhoneLayout::Item* item = event->position().y() < phoneLayout().items.first().rect.bottom()
+                                        ? nullptr // the fixed chat header
+                                        : phoneLayout().itemAt(at);
     if (item)
-        activate(*item, event->position());
+        activate(*item, at);
 }
 
 void PhonePreview::activate(const PhoneLayout::Item& item, const QPointF& at)
@@ -659,7 +688,7 @@ void PhonePreview::activate(const PhoneLayout::Item& item, const QPointF& at)
 
 void PhonePreview::mouseMoveEvent(QMouseEvent* event)
 {
-    const PhoneLayout::Item* item = phoneLayout().itemAt(event->position());
+    const PhoneLayout::Item* item = phoneLayout().itemAt(event->position() + QPointF(0, scrollOffset()));
     const bool clickable =
         item && item->kind != PhoneLayout::Kind::SheetShade && item->kind != PhoneLayout::Kind::Body && item->enabled;
     setCursor(clickable ? Qt::PointingHandCursor : Qt::ArrowCursor);

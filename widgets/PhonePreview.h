@@ -35,6 +35,8 @@ public:
     // The layout as last painted (or computed for the current size).
     const PhoneLayout& phoneLayout() const;
     const PhoneLayout::State& state() const { return m_state; }
+    // How far the chat is scrolled (content pixels above the top of the widget).
+    qreal scrollOffset() const;
     void openSheet();
     void closeSheet();
 
@@ -63,6 +65,7 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
 
 private:
     void invalidate();
@@ -77,4 +80,5 @@ private:
     QPointer<wa::MediaCache> m_media;
     QUrl m_imageUrl;
     QImage m_image;
+    qreal m_scrolledUp = 0; // from the newest (bottom) part of the chat
 };
