@@ -30,8 +30,7 @@ int RenderCommand::run(const QStringList& arguments, QTextStream& out, QTextStre
     const QCommandLineOption widthOption(QStringLiteral("width"),
                                          QStringLiteral("Width of the phone screen in pixels (default 380)."),
                                          QStringLiteral("PX"), QStringLiteral("380"));
-    const QCommandLineOption platformOption(QStringLiteral("platform"),
-                                            QStringLiteral("android (default), ios or web."),
+    const QCommandLineOption platformOption(QStringLiteral("os"), QStringLiteral("android (default), ios or web."),
                                             QStringLiteral("android|ios|web"), QStringLiteral("android"));
     const QCommandLineOption openListOption(QStringLiteral("open-list"),
                                             QStringLiteral("Show a list message's bottom sheet opened."));
@@ -69,7 +68,7 @@ int RenderCommand::run(const QStringList& arguments, QTextStream& out, QTextStre
     else if (platformName == QLatin1String("web"))
         platform = PhoneStyle::Platform::Web;
     else if (platformName != QLatin1String("android"))
-        return fail(QStringLiteral("--platform takes android, ios or web, not '%1'.").arg(platformName));
+        return fail(QStringLiteral("--os takes android, ios or web, not '%1'.").arg(platformName));
 
     const QString input = files.first();
     QByteArray bytes;

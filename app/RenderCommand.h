@@ -5,7 +5,7 @@
 class QIODevice;
 class QTextStream;
 
-// `wa-composer render FILE [-o out.png] [--theme light|dark] [--width PX] [--platform android|ios|web]
+// `wa-composer render FILE [-o out.png] [--theme light|dark] [--width PX] [--os android|ios|web]
 // [--open-list]` paints the phone preview of a payload into a PNG, without a window.
 class RenderCommand
 {

@@ -1,5 +1,6 @@
 #include <QApplication>
 #include <QFile>
+#include <QTextLayout>
 #include <QWheelEvent>
 #include <QJsonDocument>
 #include <QTest>
@@ -53,6 +54,7 @@ private slots:
     void tappedButtonDisablesTheOthers();
     void itemAtFindsButtons();
     void longMessageShowsItsBottomAndScrolls();
+    void rightToLeftText();
 };
 
 void TestPhoneLayout::buttons_data()
@@ -256,6 +258,24 @@ void TestPhoneLayout::longMessageShowsItsBottomAndScrolls()
                    Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(&preview, &up);
     QCOMPARE(preview.scrollOffset(), 0.0);
+}
+
+void TestPhoneLayout::rightToLeftText()
+{
+    const Message m = MessageCodec::fromJson(
+        QJsonDocument::fromJson(
+            QStringLiteral(
+                R"({"messaging_product":"whatsapp","to":"1","type":"interactive","interactive":{"type":"button",
+        "body":{"text":"هل تريد تأكيد طلبك؟"},"action":{"buttons":[{"type":"reply","reply":{"id":"y","title":"نعم"}}]}}})")
+                .toUtf8())
+            .object());
+    const PhoneLayout layout = PhoneLayout::compute(BubbleContent::fromMessage(m), kAndroid, 380, {});
+    const PhoneLayout::Item* body = layout.itemsOf(Kind::Body).first();
+    QCOMPARE(body->layout->textOption().textDirection(), Qt::RightToLeft);
+    // right-aligned in the bubble: the line ends at the right edge
+    const QTextLine line = body->layout->lineAt(0);
+    QVERIFY(qAbs(line.naturalTextRect().right() - body->rect.width()) < 1.0);
+    QCOMPARE(layout.itemsOf(Kind::ReplyButton).first()->text, QStringLiteral("نعم"));
 }
 
 QTEST_MAIN(TestPhoneLayout)

@@ -225,9 +225,13 @@ PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneSt
             Item notice;
             notice.kind = Kind::Notice;
             notice.text = QStringLiteral("WhatsApp Web does not show Flows. Open this message on a phone.");
-            notice.rect = QRectF(bx + kPadding, y + 6, inner, 36);
+            const qreal noticeHeight = QFontMetricsF(style.footerFont)
+                                           .boundingRect(QRectF(0, 0, inner - 16, 1000), Qt::TextWordWrap, notice.text)
+                                           .height() +
+                                       12;
+            notice.rect = QRectF(bx + kPadding, y + 6, inner, noticeHeight);
             parts.append(notice);
-            y += 48;
+            y += noticeHeight + 12;
             continue;
         }
         Item button;

@@ -124,8 +124,9 @@ void drawButtonLabel(QPainter& p, const PhoneLayout::Item& item, const QColor& c
     }
     if (item.layout) {
         const qreal h = layoutHeight(item.layout.get());
-        // the layout is left-aligned in its own width: shift by what its first line leaves
-        item.layout->draw(&p, QPointF(x, item.rect.center().y() - h / 2));
+        // a right-to-left label stands at the right of its line: shift it back to x
+        const qreal lead = item.layout->lineCount() > 0 ? item.layout->lineAt(0).naturalTextRect().left() : 0;
+        item.layout->draw(&p, QPointF(x - lead, item.rect.center().y() - h / 2));
     }
 }
 
