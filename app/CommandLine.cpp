@@ -66,21 +66,17 @@ int CommandLine::run(const QStringList& arguments)
         out << QCoreApplication::applicationName() << ' ' << QCoreApplication::applicationVersion() << '\n';
         return 0;
     }
-    if (command == QLatin1String("validate")) {
+    using Command = int (*)(const QStringList&, QTextStream&, QTextStream&, QIODevice&);
+    const Command run = command == QLatin1String("validate") ? &ValidateCommand::run
+                        : command == QLatin1String("render") ? &RenderCommand::run
+                                                             : nullptr;
+    if (run) {
         QFile standardInput;
         if (!standardInput.open(stdin, QIODevice::ReadOnly)) {
             err << "wa-composer: cannot read standard input\n";
             return 2;
         }
-        return ValidateCommand::run(arguments, out, err, standardInput);
-    }
-    if (command == QLatin1String("render")) {
-        QFile standardInput;
-        if (!standardInput.open(stdin, QIODevice::ReadOnly)) {
-            err << "wa-composer: cannot read standard input\n";
-            return 2;
-        }
-        return RenderCommand::run(arguments, out, err, standardInput);
+        return run(arguments, out, err, standardInput);
     }
     err << "wa-composer: unknown command '" << command << "'.\n\n" << kUsage;
     return 2;

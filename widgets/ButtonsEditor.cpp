@@ -105,32 +105,24 @@ void ButtonsEditor::rebuild(int count)
         row.title =
             new FieldEditor(m_document, FieldEditor::Mode::Line, "interactive.action.buttons[].reply.title", this);
         const QString base = QStringLiteral("interactive.action.buttons[%1].reply.").arg(i);
-        row.id->bind(
-            QStringLiteral("button:%1:id").arg(i), base + QLatin1String("id"),
-            [i](const wa::Message& m) -> std::optional<QString> {
-                if (!m.interactive || !m.interactive->action || !m.interactive->action->buttons ||
-                    i >= static_cast<int>(m.interactive->action->buttons->size()))
-                    return std::nullopt;
-                return (*m.interactive->action->buttons)[static_cast<size_t>(i)].id;
-            },
-            [i](wa::Message& m, const QString& v) {
-                auto& b = buttonsOf(m)[static_cast<size_t>(i)];
-                b.hasReply = true;
-                b.id = v;
-            });
-        row.title->bind(
-            QStringLiteral("button:%1:title").arg(i), base + QLatin1String("title"),
-            [i](const wa::Message& m) -> std::optional<QString> {
-                if (!m.interactive || !m.interactive->action || !m.interactive->action->buttons ||
-                    i >= static_cast<int>(m.interactive->action->buttons->size()))
-                    return std::nullopt;
-                return (*m.interactive->action->buttons)[static_cast<size_t>(i)].title;
-            },
-            [i](wa::Message& m, const QString& v) {
-                auto& b = buttonsOf(m)[static_cast<size_t>(i)];
-                b.hasReply = true;
-                b.title = v;
-            });
+        const auto bindField = [i, &base](FieldEditor* field, const char* name,
+                                          std::optional<QString> wa::ReplyButton::*member) {
+            field->bind(
+                QStringLiteral("button:%1:%2").arg(i).arg(QLatin1String(name)), base + QLatin1String(name),
+                [i, member](const wa::Message& m) -> std::optional<QString> {
+                    if (!m.interactive || !m.interactive->action || !m.interactive->action->buttons ||
+                        i >= static_cast<int>(m.interactive->action->buttons->size()))
+                        return std::nullopt;
+                    return (*m.interactive->action->buttons)[static_cast<size_t>(i)].*member;
+                },
+                [i, member](wa::Message& m, const QString& v) {
+                    auto& b = buttonsOf(m)[static_cast<size_t>(i)];
+                    b.hasReply = true;
+                    b.*member = v;
+                });
+        };
+        bindField(row.id, "id", &wa::ReplyButton::id);
+        bindField(row.title, "title", &wa::ReplyButton::title);
         row.id->setPlaceholderText(tr("reply id"));
         row.title->setPlaceholderText(tr("Title the customer taps"));
         row.up = new QToolButton(this);
