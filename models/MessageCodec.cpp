@@ -1,9 +1,14 @@
 #include "MessageCodec.h"
 
+#include <array>
 #include <cctype>
+#include <cstring>
 
 #include <QJsonArray>
 #include <QJsonParseError>
+#include <QStringList>
+#include <QVarLengthArray>
+#include <QVariant>
 
 #include "JsonPath.h"
 
@@ -11,9 +16,11 @@ namespace wa {
 
 namespace {
 
-QString jsonTypeName(const QJsonValue& value)
+const QLatin1StringView kMessagingProduct("messaging_product");
+
+QString jsonTypeName(QJsonValue::Type type)
 {
-    switch (value.type()) {
+    switch (type) {
     case QJsonValue::Null:
         return QStringLiteral("null");
     case QJsonValue::Bool:
@@ -32,8 +39,58 @@ QString jsonTypeName(const QJsonValue& value)
     return QStringLiteral("undefined");
 }
 
-// Takes known keys out of a copy of a JSON object; what is left over (unknown keys, and known keys
-// of the wrong type) is the object's `extra`.
+// --- reading ----------------------------------------------------------------------------------------
+//
+// The source object is never copied or changed: known keys are looked up in place (by Latin-1 key,
+// so no QString is made for the key), and only the values taken into the model are converted. The
+// keys taken are remembered, so that an object's `extra` (unknown keys, and known keys of the wrong
+// type) is made only when there is something left over; usually there is not.
+
+// One JSON object being read.
+class Fields
+{
+public:
+    explicit Fields(const QJsonObject& object)
+        : m_object(object)
+        , m_size(object.size())
+        , m_end(object.constEnd())
+    {
+    }
+
+    // Looks `key` up, unless every key of the object has been found already.
+    QJsonObject::const_iterator find(const char* key)
+    {
+        if (m_found == m_size)
+            return m_end;
+        const auto it = m_object.constFind(QLatin1StringView(key));
+        if (it != m_end)
+            ++m_found;
+        return it;
+    }
+    bool found(QJsonObject::const_iterator it) const { return it != m_end; }
+
+    // `key` (a string literal) went into the model.
+    void take(const char* key) { m_taken.append(key); }
+
+    // What the model did not take: the object without the keys taken.
+    QJsonObject rest() const
+    {
+        if (m_taken.size() == m_size)
+            return QJsonObject();
+        QJsonObject rest = m_object;
+        for (const char* key : m_taken)
+            rest.remove(QLatin1StringView(key));
+        return rest;
+    }
+
+private:
+    const QJsonObject& m_object;
+    const qsizetype m_size;
+    const QJsonObject::const_iterator m_end;
+    qsizetype m_found = 0;                    // keys looked up and found (each key is looked up once)
+    QVarLengthArray<const char*, 12> m_taken; // no object has more known keys than action.parameters' 10
+};
+
 class Reader
 {
 public:
@@ -42,241 +99,269 @@ public:
     {
     }
 
-    std::optional<QString> string(QJsonObject& rest, const char* key, const JsonPath& path)
+    std::optional<QString> string(Fields& in, const char* key, const JsonPath& path)
     {
-        const QString name = QLatin1String(key);
-        const auto it = rest.constFind(name);
-        if (it == rest.constEnd())
+        const auto it = in.find(key);
+        if (!in.found(it))
             return std::nullopt;
         if (!it->isString()) {
-            mismatch(path.key(key), QStringLiteral("a string"), *it);
+            mismatch(path.key(key), QStringLiteral("a string"), it->type());
             return std::nullopt;
         }
-        QString value = it->toString();
-        rest.remove(name);
-        return value;
+        in.take(key);
+        return it->toString();
     }
 
-    std::optional<QJsonObject> object(QJsonObject& rest, const char* key, const JsonPath& path)
+    std::optional<QJsonObject> object(Fields& in, const char* key, const JsonPath& path)
     {
-        const QString name = QLatin1String(key);
-        const auto it = rest.constFind(name);
-        if (it == rest.constEnd())
+        const auto it = in.find(key);
+        if (!in.found(it))
             return std::nullopt;
         if (!it->isObject()) {
-            mismatch(path.key(key), QStringLiteral("an object"), *it);
+            mismatch(path.key(key), QStringLiteral("an object"), it->type());
             return std::nullopt;
         }
-        QJsonObject value = it->toObject();
-        rest.remove(name);
-        return value;
+        in.take(key);
+        return it->toObject();
     }
 
-    // An array whose every element is an object; otherwise the whole array stays in `rest`.
-    std::optional<QJsonArray> arrayOfObjects(QJsonObject& rest, const char* key, const JsonPath& path)
+    // An array whose every element is an object; otherwise the whole array stays in `extra`.
+    std::optional<QJsonArray> arrayOfObjects(Fields& in, const char* key, const JsonPath& path)
     {
-        const QString name = QLatin1String(key);
-        const auto it = rest.constFind(name);
-        if (it == rest.constEnd())
+        const auto it = in.find(key);
+        if (!in.found(it))
             return std::nullopt;
         const JsonPath here = path.key(key);
         if (!it->isArray()) {
-            mismatch(here, QStringLiteral("an array"), *it);
+            mismatch(here, QStringLiteral("an array"), it->type());
             return std::nullopt;
         }
         QJsonArray value = it->toArray();
         bool allObjects = true;
-        for (int i = 0; i < value.size(); ++i) {
-            if (!value.at(i).isObject()) {
-                mismatch(here.index(i), QStringLiteral("an object"), value.at(i));
+        int i = 0;
+        for (const QJsonValueConstRef element : std::as_const(value)) {
+            if (!element.isObject()) {
+                mismatch(here.index(i), QStringLiteral("an object"), element.type());
                 allObjects = false;
             }
+            ++i;
         }
         if (!allObjects)
             return std::nullopt;
-        rest.remove(name);
+        in.take(key);
         return value;
     }
 
-    MediaObject media(QJsonObject rest, const JsonPath& path)
+    MediaObject media(const QJsonObject& json, const JsonPath& path)
     {
+        Fields in(json);
         MediaObject media;
-        media.id = string(rest, "id", path);
-        media.link = string(rest, "link", path);
-        media.filename = string(rest, "filename", path);
-        media.caption = string(rest, "caption", path);
-        if (auto provider = object(rest, "provider", path)) {
+        media.id = string(in, "id", path);
+        media.link = string(in, "link", path);
+        media.filename = string(in, "filename", path);
+        media.caption = string(in, "caption", path);
+        if (auto provider = object(in, "provider", path)) {
             const JsonPath providerPath = path.key("provider");
+            Fields providerIn(*provider);
             media.hasProvider = true;
-            media.providerName = string(*provider, "name", providerPath);
-            media.providerExtra = *provider;
+            media.providerName = string(providerIn, "name", providerPath);
+            media.providerExtra = providerIn.rest();
         }
-        media.extra = rest;
+        media.extra = in.rest();
         return media;
     }
 
-    Header header(QJsonObject rest, const JsonPath& path)
+    Header header(const QJsonObject& json, const JsonPath& path)
     {
+        Fields in(json);
         Header header;
-        header.type = string(rest, "type", path);
+        header.type = string(in, "type", path);
         if (header.type) {
-            const QByteArray key = header.type->toLatin1();
-            if (*header.type == QLatin1String("text")) {
-                header.text = string(rest, "text", path);
-            } else if (*header.type == QLatin1String("image") || *header.type == QLatin1String("video") ||
-                       *header.type == QLatin1String("document")) {
-                if (auto media = object(rest, key.constData(), path)) {
-                    const JsonPath mediaPath = path.key(key.constData());
-                    header.media = this->media(*media, mediaPath);
-                }
+            const char* mediaKey = nullptr;
+            if (*header.type == QLatin1StringView("image"))
+                mediaKey = "image";
+            else if (*header.type == QLatin1StringView("video"))
+                mediaKey = "video";
+            else if (*header.type == QLatin1StringView("document"))
+                mediaKey = "document";
+            if (*header.type == QLatin1StringView("text")) {
+                header.text = string(in, "text", path);
+            } else if (mediaKey) {
+                if (auto media = object(in, mediaKey, path))
+                    header.media = this->media(*media, path.key(mediaKey));
             }
         }
-        header.extra = rest;
+        header.extra = in.rest();
         return header;
     }
 
-    TextObject text(QJsonObject rest, const JsonPath& path)
+    TextObject text(const QJsonObject& json, const JsonPath& path)
     {
-        TextObject object;
-        object.text = string(rest, "text", path);
-        object.extra = rest;
-        return object;
+        Fields in(json);
+        TextObject text;
+        text.text = string(in, "text", path);
+        text.extra = in.rest();
+        return text;
     }
 
-    Section section(QJsonObject rest, const JsonPath& path)
+    ListRow row(const QJsonObject& json, const JsonPath& path)
     {
+        Fields in(json);
+        ListRow row;
+        row.id = string(in, "id", path);
+        row.title = string(in, "title", path);
+        row.description = string(in, "description", path);
+        row.extra = in.rest();
+        return row;
+    }
+
+    ProductItem productItem(const QJsonObject& json, const JsonPath& path)
+    {
+        Fields in(json);
+        ProductItem item;
+        item.productRetailerId = string(in, "product_retailer_id", path);
+        item.extra = in.rest();
+        return item;
+    }
+
+    Section section(const QJsonObject& json, const JsonPath& path)
+    {
+        Fields in(json);
         Section section;
-        section.title = string(rest, "title", path);
-        if (auto rows = arrayOfObjects(rest, "rows", path)) {
+        section.title = string(in, "title", path);
+        if (auto rows = arrayOfObjects(in, "rows", path)) {
             const JsonPath rowsPath = path.key("rows");
             section.rows.emplace();
             section.rows->reserve(rows->size());
-            for (int i = 0; i < rows->size(); ++i) {
-                const JsonPath rowPath = rowsPath.index(i);
-                QJsonObject rowRest = rows->at(i).toObject();
-                ListRow row;
-                row.id = string(rowRest, "id", rowPath);
-                row.title = string(rowRest, "title", rowPath);
-                row.description = string(rowRest, "description", rowPath);
-                row.extra = rowRest;
-                section.rows->push_back(std::move(row));
-            }
+            int i = 0;
+            for (const QJsonValueConstRef row : std::as_const(*rows))
+                section.rows->push_back(this->row(row.toObject(), rowsPath.index(i++)));
         }
-        if (auto items = arrayOfObjects(rest, "product_items", path)) {
+        if (auto items = arrayOfObjects(in, "product_items", path)) {
             const JsonPath itemsPath = path.key("product_items");
             section.productItems.emplace();
             section.productItems->reserve(items->size());
-            for (int i = 0; i < items->size(); ++i) {
-                const JsonPath itemPath = itemsPath.index(i);
-                QJsonObject itemRest = items->at(i).toObject();
-                ProductItem item;
-                item.productRetailerId = string(itemRest, "product_retailer_id", itemPath);
-                item.extra = itemRest;
-                section.productItems->push_back(std::move(item));
-            }
+            int i = 0;
+            for (const QJsonValueConstRef item : std::as_const(*items))
+                section.productItems->push_back(productItem(item.toObject(), itemsPath.index(i++)));
         }
-        section.extra = rest;
+        section.extra = in.rest();
         return section;
     }
 
-    ReplyButton button(QJsonObject rest, const JsonPath& path)
+    ReplyButton button(const QJsonObject& json, const JsonPath& path)
     {
+        Fields in(json);
         ReplyButton button;
-        button.type = string(rest, "type", path);
-        if (auto reply = object(rest, "reply", path)) {
+        button.type = string(in, "type", path);
+        if (auto reply = object(in, "reply", path)) {
             const JsonPath replyPath = path.key("reply");
+            Fields replyIn(*reply);
             button.hasReply = true;
-            button.id = string(*reply, "id", replyPath);
-            button.title = string(*reply, "title", replyPath);
-            button.replyExtra = *reply;
+            button.id = string(replyIn, "id", replyPath);
+            button.title = string(replyIn, "title", replyPath);
+            button.replyExtra = replyIn.rest();
         }
-        button.extra = rest;
+        button.extra = in.rest();
         return button;
     }
 
-    ActionParameters parameters(QJsonObject rest, const JsonPath& path)
+    ActionParameters parameters(const QJsonObject& json, const JsonPath& path)
     {
+        Fields in(json);
         ActionParameters p;
-        p.displayText = string(rest, "display_text", path);
-        p.url = string(rest, "url", path);
-        p.flowMessageVersion = string(rest, "flow_message_version", path);
-        p.flowToken = string(rest, "flow_token", path);
-        p.flowId = string(rest, "flow_id", path);
-        p.flowName = string(rest, "flow_name", path);
-        p.flowCta = string(rest, "flow_cta", path);
-        p.mode = string(rest, "mode", path);
-        p.flowAction = string(rest, "flow_action", path);
-        if (auto payload = object(rest, "flow_action_payload", path)) {
+        p.displayText = string(in, "display_text", path);
+        p.url = string(in, "url", path);
+        p.flowMessageVersion = string(in, "flow_message_version", path);
+        p.flowToken = string(in, "flow_token", path);
+        p.flowId = string(in, "flow_id", path);
+        p.flowName = string(in, "flow_name", path);
+        p.flowCta = string(in, "flow_cta", path);
+        p.mode = string(in, "mode", path);
+        p.flowAction = string(in, "flow_action", path);
+        if (auto payload = object(in, "flow_action_payload", path)) {
             const JsonPath payloadPath = path.key("flow_action_payload");
+            Fields payloadIn(*payload);
             FlowActionPayload flowPayload;
-            flowPayload.screen = string(*payload, "screen", payloadPath);
-            flowPayload.data = object(*payload, "data", payloadPath);
-            flowPayload.extra = *payload;
+            flowPayload.screen = string(payloadIn, "screen", payloadPath);
+            flowPayload.data = object(payloadIn, "data", payloadPath);
+            flowPayload.extra = payloadIn.rest();
             p.flowActionPayload = std::move(flowPayload);
         }
-        p.extra = rest;
+        p.extra = in.rest();
         return p;
     }
 
-    Action action(QJsonObject rest, const JsonPath& path)
+    Action action(const QJsonObject& json, const JsonPath& path)
     {
+        Fields in(json);
         Action action;
-        action.name = string(rest, "name", path);
-        action.button = string(rest, "button", path);
-        action.catalogId = string(rest, "catalog_id", path);
-        action.productRetailerId = string(rest, "product_retailer_id", path);
-        if (auto sections = arrayOfObjects(rest, "sections", path)) {
+        action.name = string(in, "name", path);
+        action.button = string(in, "button", path);
+        action.catalogId = string(in, "catalog_id", path);
+        action.productRetailerId = string(in, "product_retailer_id", path);
+        if (auto sections = arrayOfObjects(in, "sections", path)) {
             const JsonPath sectionsPath = path.key("sections");
             action.sections.emplace();
             action.sections->reserve(sections->size());
-            for (int i = 0; i < sections->size(); ++i) {
-                const JsonPath sectionPath = sectionsPath.index(i);
-                action.sections->push_back(section(sections->at(i).toObject(), sectionPath));
-            }
+            int i = 0;
+            for (const QJsonValueConstRef section : std::as_const(*sections))
+                action.sections->push_back(this->section(section.toObject(), sectionsPath.index(i++)));
         }
-        if (auto buttons = arrayOfObjects(rest, "buttons", path)) {
+        if (auto buttons = arrayOfObjects(in, "buttons", path)) {
             const JsonPath buttonsPath = path.key("buttons");
             action.buttons.emplace();
             action.buttons->reserve(buttons->size());
-            for (int i = 0; i < buttons->size(); ++i) {
-                const JsonPath buttonPath = buttonsPath.index(i);
-                action.buttons->push_back(button(buttons->at(i).toObject(), buttonPath));
-            }
+            int i = 0;
+            for (const QJsonValueConstRef button : std::as_const(*buttons))
+                action.buttons->push_back(this->button(button.toObject(), buttonsPath.index(i++)));
         }
-        if (auto params = object(rest, "parameters", path)) {
-            const JsonPath paramsPath = path.key("parameters");
-            action.parameters = parameters(*params, paramsPath);
-        }
-        action.extra = rest;
+        if (auto params = object(in, "parameters", path))
+            action.parameters = parameters(*params, path.key("parameters"));
+        action.extra = in.rest();
         return action;
     }
 
-    Interactive interactive(QJsonObject rest, const JsonPath& path)
+    Interactive interactive(const QJsonObject& json, const JsonPath& path)
     {
+        Fields in(json);
         Interactive interactive;
-        interactive.type = string(rest, "type", path);
-        if (auto header = object(rest, "header", path)) {
-            const JsonPath headerPath = path.key("header");
-            interactive.header = this->header(*header, headerPath);
-        }
-        if (auto body = object(rest, "body", path)) {
-            const JsonPath bodyPath = path.key("body");
-            interactive.body = text(*body, bodyPath);
-        }
-        if (auto footer = object(rest, "footer", path)) {
-            const JsonPath footerPath = path.key("footer");
-            interactive.footer = text(*footer, footerPath);
-        }
-        if (auto action = object(rest, "action", path)) {
-            const JsonPath actionPath = path.key("action");
-            interactive.action = this->action(*action, actionPath);
-        }
-        interactive.extra = rest;
+        interactive.type = string(in, "type", path);
+        if (auto header = object(in, "header", path))
+            interactive.header = this->header(*header, path.key("header"));
+        if (auto body = object(in, "body", path))
+            interactive.body = text(*body, path.key("body"));
+        if (auto footer = object(in, "footer", path))
+            interactive.footer = text(*footer, path.key("footer"));
+        if (auto action = object(in, "action", path))
+            interactive.action = this->action(*action, path.key("action"));
+        interactive.extra = in.rest();
         return interactive;
     }
 
+    void message(const QJsonObject& json, Message& message)
+    {
+        Fields in(json);
+        const JsonPath root;
+        message.messagingProduct = string(in, "messaging_product", root);
+        message.recipientType = string(in, "recipient_type", root);
+        message.to = string(in, "to", root);
+        message.type = string(in, "type", root);
+        if (auto context = object(in, "context", root)) {
+            const JsonPath contextPath = root.key("context");
+            Fields contextIn(*context);
+            MessageContext ctx;
+            ctx.messageId = string(contextIn, "message_id", contextPath);
+            ctx.extra = contextIn.rest();
+            message.context = std::move(ctx);
+        }
+        if (auto interactive = object(in, "interactive", root))
+            message.interactive = this->interactive(*interactive, root.key("interactive"));
+        message.extra = in.rest();
+    }
+
 private:
-    void mismatch(const JsonPath& path, const QString& expected, const QJsonValue& actual)
+    void mismatch(const JsonPath& path, const QString& expected, QJsonValue::Type actual)
     {
         m_mismatches.push_back({path.toString(), expected, jsonTypeName(actual)});
     }
@@ -284,147 +369,368 @@ private:
     std::vector<TypeMismatch>& m_mismatches;
 };
 
-// Writes known fields over an object's `extra`.
-void put(QJsonObject& out, const char* key, const std::optional<QString>& value)
-{
-    if (value)
-        out.insert(QLatin1String(key), *value);
-}
+// --- writing ----------------------------------------------------------------------------------------
+//
+// Measured on Qt 6.4.2 (counting allocations as the bench does), building a QJsonObject key by key is
+// what costs: `insert(key, QString)` allocates about 12 times, 7 of them for the value alone
+// (QJsonValue(QString) makes a one-string container, then QCborValue::fromJsonValue turns it back
+// into a QString and into another one-string container before the bytes are copied in), and a key
+// new to the object costs about 5 more. Two things in Qt's public API avoid that:
+//  - assigning one QJsonValueRef to another copies a string's bytes from container to container,
+//    with no QString or QJsonValue in between;
+//  - a copy of an object that already holds its keys is cloned in one piece on the first write
+//    (3 allocations), and writing to a key it has adds no key.
+// So toJson goes over the model twice, with the same code (the templates below):
+//  1. `Strings` only lists the strings to write, in order. Qt packs the list into one JSON array
+//     container (QJsonDocument::fromVariant of a QStringList appends each string's bytes in place).
+//  2. `Objects` builds the objects. Each starts as a copy of a constant object with that level's
+//     known keys, all null; each string is assigned from the packed array, in the same order as
+//     listed; sub-objects and arrays are assigned as values; at the end the keys left null are
+//     removed. An object with `extra` starts from its `extra` instead and writes the known keys
+//     over it, as before, so unknown and wrongly typed keys are written back unchanged.
+// Qt's own writer (QJsonDocument::toJson) still writes the bytes.
 
-QJsonObject writeMedia(const MediaObject& media)
+// The known keys of one level of the message: an object with these keys, all null, and where each
+// key sits in it (a QJsonObject keeps its keys sorted).
+class Level
 {
-    QJsonObject out = media.extra;
-    put(out, "id", media.id);
-    put(out, "link", media.link);
-    put(out, "filename", media.filename);
-    put(out, "caption", media.caption);
-    if (media.hasProvider) {
-        QJsonObject provider = media.providerExtra;
-        put(provider, "name", media.providerName);
-        out.insert(QLatin1String("provider"), provider);
+public:
+    Level(std::initializer_list<const char*> keys)
+    {
+        Q_ASSERT(keys.size() <= std::size(m_names));
+        for (const char* key : keys)
+            m_keys.insert(QLatin1StringView(key), QJsonValue(QJsonValue::Null));
+        for (const char* key : keys)
+            m_names[m_keys.constFind(QLatin1StringView(key)) - m_keys.constBegin()] = key;
     }
-    return out;
-}
 
-QJsonObject writeHeader(const Header& header)
-{
-    QJsonObject out = header.extra;
-    put(out, "type", header.type);
-    put(out, "text", header.text);
-    if (header.media && header.type)
-        out.insert(*header.type, writeMedia(*header.media));
-    return out;
-}
+    const QJsonObject& keys() const { return m_keys; }
+    qsizetype size() const { return m_keys.size(); }
 
-QJsonObject writeText(const TextObject& text)
-{
-    QJsonObject out = text.extra;
-    put(out, "text", text.text);
-    return out;
-}
-
-QJsonObject writeSection(const Section& section)
-{
-    QJsonObject out = section.extra;
-    put(out, "title", section.title);
-    if (section.rows) {
-        QJsonArray rows;
-        for (const ListRow& row : *section.rows) {
-            QJsonObject r = row.extra;
-            put(r, "id", row.id);
-            put(r, "title", row.title);
-            put(r, "description", row.description);
-            rows.append(r);
+    // Where `key` is in keys(); -1 when it is not one of them.
+    int position(const char* key) const
+    {
+        for (int i = 0; i < size(); ++i) {
+            if (m_names[i] == key) // the same literal, most often
+                return i;
         }
-        out.insert(QLatin1String("rows"), rows);
+        for (int i = 0; i < size(); ++i) {
+            if (std::strcmp(m_names[i], key) == 0)
+                return i;
+        }
+        return -1;
+    }
+    int position(QStringView key) const
+    {
+        for (int i = 0; i < size(); ++i) {
+            if (key == QLatin1StringView(m_names[i]))
+                return i;
+        }
+        return -1;
+    }
+
+private:
+    QJsonObject m_keys;
+    std::array<const char*, 16> m_names{}; // by position
+};
+
+// Pass 1: the strings, in the order pass 2 writes them.
+class Strings
+{
+public:
+    struct Object
+    {
+    };
+    struct Array
+    {
+    };
+
+    Strings() { m_list.reserve(64); }
+
+    QStringList& list() { return m_list; }
+
+    Object object(const QJsonObject&, const Level&) { return {}; }
+    // The model outlives toJson, so its strings are listed without a copy (nor a reference count).
+    void put(Object&, const char*, const std::optional<QString>& value)
+    {
+        if (value)
+            m_list.append(QString::fromRawData(value->constData(), value->size()));
+    }
+    template <typename Key, typename Value> void set(Object&, Key, Value&&) {}
+    void remove(Object&, const char*) {}
+    Array array() { return {}; }
+    void append(Array&, Object&&) {}
+    Object done(Object&& object) { return object; }
+
+private:
+    QStringList m_list;
+};
+
+// Pass 2: the objects.
+class Objects
+{
+public:
+    struct Object
+    {
+        QJsonObject json;
+        const Level* level = nullptr; // set while `json` is a copy of the level's keys
+        quint32 written = 0;          // then, the positions of the keys written
+    };
+    using Array = QJsonArray;
+
+    explicit Objects(const QStringList& strings)
+        : m_strings(QJsonDocument::fromVariant(QVariant(strings)).array())
+    {
+    }
+
+    Object object(const QJsonObject& extra, const Level& level)
+    {
+        if (extra.isEmpty())
+            return {level.keys(), &level, 0};
+        return {extra, nullptr, 0};
+    }
+    void put(Object& out, const char* key, const std::optional<QString>& value)
+    {
+        if (value)
+            slot(out, key) = m_strings[m_next++];
+    }
+    template <typename Key> void set(Object& out, Key key, Object&& child)
+    {
+        slot(out, key) = QJsonValue(done(std::move(child)).json);
+    }
+    template <typename Key> void set(Object& out, Key key, Array&& array)
+    {
+        slot(out, key) = QJsonValue(std::move(array));
+    }
+    template <typename Key> void set(Object& out, Key key, const QJsonObject& verbatim)
+    {
+        slot(out, key) = QJsonValue(verbatim);
+    }
+    void remove(Object& out, const char* key)
+    {
+        if (!out.level) {
+            out.json.remove(QLatin1StringView(key));
+            return;
+        }
+        const int at = out.level->position(key);
+        if (at >= 0)
+            out.written &= ~(1u << at);
+    }
+    Array array() { return {}; }
+    void append(Array& array, Object&& child) { array.append(QJsonValue(done(std::move(child)).json)); }
+
+    // Removes the known keys that were not written.
+    Object done(Object&& out)
+    {
+        if (!out.level)
+            return std::move(out);
+        if (out.written == 0) {
+            out.json = QJsonObject();
+        } else {
+            for (auto i = out.level->size() - 1; i >= 0; --i) {
+                if (!(out.written & (1u << i)))
+                    out.json.erase(out.json.begin() + i);
+            }
+        }
+        out.level = nullptr;
+        return std::move(out);
+    }
+
+private:
+    // Where the value of `key` goes.
+    template <typename Key> QJsonValueRef slot(Object& out, Key key)
+    {
+        if (out.level) {
+            const int at = out.level->position(key);
+            if (at >= 0) {
+                out.written |= 1u << at;
+                return *(out.json.begin() + at); // begin() detaches from the level's keys, once
+            }
+            out = done(std::move(out)); // a key of no level (a header's media under its own type)
+        }
+        return out.json[name(key)];
+    }
+    static QLatin1StringView name(const char* key) { return QLatin1StringView(key); }
+    static QStringView name(QStringView key) { return key; }
+
+    QJsonArray m_strings; // not const: only a QJsonValueRef is copied without conversions
+    qsizetype m_next = 0;
+};
+
+template <typename W> typename W::Object writeMedia(W& w, const MediaObject& media)
+{
+    static const Level keys({"id", "link", "filename", "caption", "provider"});
+    static const Level providerKeys({"name"});
+    auto out = w.object(media.extra, keys);
+    w.put(out, "id", media.id);
+    w.put(out, "link", media.link);
+    w.put(out, "filename", media.filename);
+    w.put(out, "caption", media.caption);
+    if (media.hasProvider) {
+        auto provider = w.object(media.providerExtra, providerKeys);
+        w.put(provider, "name", media.providerName);
+        w.set(out, "provider", std::move(provider));
+    }
+    return w.done(std::move(out));
+}
+
+template <typename W> typename W::Object writeHeader(W& w, const Header& header)
+{
+    static const Level keys({"type", "text", "image", "video", "document"});
+    auto out = w.object(header.extra, keys);
+    w.put(out, "type", header.type);
+    w.put(out, "text", header.text);
+    if (header.media && header.type)
+        w.set(out, QStringView(*header.type), writeMedia(w, *header.media));
+    return w.done(std::move(out));
+}
+
+template <typename W> typename W::Object writeText(W& w, const TextObject& text)
+{
+    static const Level keys({"text"});
+    auto out = w.object(text.extra, keys);
+    w.put(out, "text", text.text);
+    return w.done(std::move(out));
+}
+
+template <typename W> typename W::Object writeSection(W& w, const Section& section)
+{
+    static const Level keys({"title", "rows", "product_items"});
+    static const Level rowKeys({"id", "title", "description"});
+    static const Level itemKeys({"product_retailer_id"});
+    auto out = w.object(section.extra, keys);
+    w.put(out, "title", section.title);
+    if (section.rows) {
+        auto rows = w.array();
+        for (const ListRow& row : *section.rows) {
+            auto r = w.object(row.extra, rowKeys);
+            w.put(r, "id", row.id);
+            w.put(r, "title", row.title);
+            w.put(r, "description", row.description);
+            w.append(rows, std::move(r));
+        }
+        w.set(out, "rows", std::move(rows));
     }
     if (section.productItems) {
-        QJsonArray items;
+        auto items = w.array();
         for (const ProductItem& item : *section.productItems) {
-            QJsonObject i = item.extra;
-            put(i, "product_retailer_id", item.productRetailerId);
-            items.append(i);
+            auto i = w.object(item.extra, itemKeys);
+            w.put(i, "product_retailer_id", item.productRetailerId);
+            w.append(items, std::move(i));
         }
-        out.insert(QLatin1String("product_items"), items);
+        w.set(out, "product_items", std::move(items));
     }
-    return out;
+    return w.done(std::move(out));
 }
 
-QJsonObject writeButton(const ReplyButton& button)
+template <typename W> typename W::Object writeButton(W& w, const ReplyButton& button)
 {
-    QJsonObject out = button.extra;
-    put(out, "type", button.type);
+    static const Level keys({"type", "reply"});
+    static const Level replyKeys({"id", "title"});
+    auto out = w.object(button.extra, keys);
+    w.put(out, "type", button.type);
     if (button.hasReply) {
-        QJsonObject reply = button.replyExtra;
-        put(reply, "id", button.id);
-        put(reply, "title", button.title);
-        out.insert(QLatin1String("reply"), reply);
+        auto reply = w.object(button.replyExtra, replyKeys);
+        w.put(reply, "id", button.id);
+        w.put(reply, "title", button.title);
+        w.set(out, "reply", std::move(reply));
     }
-    return out;
+    return w.done(std::move(out));
 }
 
-QJsonObject writeParameters(const ActionParameters& p)
+template <typename W> typename W::Object writeParameters(W& w, const ActionParameters& p)
 {
-    QJsonObject out = p.extra;
-    put(out, "display_text", p.displayText);
-    put(out, "url", p.url);
-    put(out, "flow_message_version", p.flowMessageVersion);
-    put(out, "flow_token", p.flowToken);
-    put(out, "flow_id", p.flowId);
-    put(out, "flow_name", p.flowName);
-    put(out, "flow_cta", p.flowCta);
-    put(out, "mode", p.mode);
-    put(out, "flow_action", p.flowAction);
+    static const Level keys({"display_text", "url", "flow_message_version", "flow_token", "flow_id", "flow_name",
+                             "flow_cta", "mode", "flow_action", "flow_action_payload"});
+    static const Level payloadKeys({"screen", "data"});
+    auto out = w.object(p.extra, keys);
+    w.put(out, "display_text", p.displayText);
+    w.put(out, "url", p.url);
+    w.put(out, "flow_message_version", p.flowMessageVersion);
+    w.put(out, "flow_token", p.flowToken);
+    w.put(out, "flow_id", p.flowId);
+    w.put(out, "flow_name", p.flowName);
+    w.put(out, "flow_cta", p.flowCta);
+    w.put(out, "mode", p.mode);
+    w.put(out, "flow_action", p.flowAction);
     if (p.flowActionPayload) {
-        QJsonObject payload = p.flowActionPayload->extra;
-        put(payload, "screen", p.flowActionPayload->screen);
+        auto payload = w.object(p.flowActionPayload->extra, payloadKeys);
+        w.put(payload, "screen", p.flowActionPayload->screen);
         if (p.flowActionPayload->data)
-            payload.insert(QLatin1String("data"), *p.flowActionPayload->data);
-        out.insert(QLatin1String("flow_action_payload"), payload);
+            w.set(payload, "data", *p.flowActionPayload->data);
+        w.set(out, "flow_action_payload", std::move(payload));
     }
-    return out;
+    return w.done(std::move(out));
 }
 
-QJsonObject writeAction(const Action& action)
+template <typename W> typename W::Object writeAction(W& w, const Action& action)
 {
-    QJsonObject out = action.extra;
-    put(out, "name", action.name);
-    put(out, "button", action.button);
-    put(out, "catalog_id", action.catalogId);
-    put(out, "product_retailer_id", action.productRetailerId);
+    static const Level keys(
+        {"name", "button", "catalog_id", "product_retailer_id", "sections", "buttons", "parameters"});
+    auto out = w.object(action.extra, keys);
+    w.put(out, "name", action.name);
+    w.put(out, "button", action.button);
+    w.put(out, "catalog_id", action.catalogId);
+    w.put(out, "product_retailer_id", action.productRetailerId);
     if (action.sections) {
-        QJsonArray sections;
+        auto sections = w.array();
         for (const Section& section : *action.sections)
-            sections.append(writeSection(section));
-        out.insert(QLatin1String("sections"), sections);
+            w.append(sections, writeSection(w, section));
+        w.set(out, "sections", std::move(sections));
     }
     if (action.buttons) {
-        QJsonArray buttons;
+        auto buttons = w.array();
         for (const ReplyButton& button : *action.buttons)
-            buttons.append(writeButton(button));
-        out.insert(QLatin1String("buttons"), buttons);
+            w.append(buttons, writeButton(w, button));
+        w.set(out, "buttons", std::move(buttons));
     }
     if (action.parameters)
-        out.insert(QLatin1String("parameters"), writeParameters(*action.parameters));
-    return out;
+        w.set(out, "parameters", writeParameters(w, *action.parameters));
+    return w.done(std::move(out));
 }
 
-QJsonObject writeInteractive(const Interactive& interactive)
+template <typename W> typename W::Object writeInteractive(W& w, const Interactive& interactive)
 {
-    QJsonObject out = interactive.extra;
-    put(out, "type", interactive.type);
+    static const Level keys({"type", "header", "body", "footer", "action"});
+    auto out = w.object(interactive.extra, keys);
+    w.put(out, "type", interactive.type);
     if (interactive.header)
-        out.insert(QLatin1String("header"), writeHeader(*interactive.header));
+        w.set(out, "header", writeHeader(w, *interactive.header));
     if (interactive.body)
-        out.insert(QLatin1String("body"), writeText(*interactive.body));
+        w.set(out, "body", writeText(w, *interactive.body));
     if (interactive.footer)
-        out.insert(QLatin1String("footer"), writeText(*interactive.footer));
+        w.set(out, "footer", writeText(w, *interactive.footer));
     if (interactive.action)
-        out.insert(QLatin1String("action"), writeAction(*interactive.action));
-    return out;
+        w.set(out, "action", writeAction(w, *interactive.action));
+    return w.done(std::move(out));
 }
 
-const QLatin1String kMessagingProduct("messaging_product");
+template <typename W> typename W::Object writeMessage(W& w, const Message& message, ApiFamily family)
+{
+    static const Level keys({"messaging_product", "recipient_type", "to", "type", "context", "interactive"});
+    static const Level contextKeys({"message_id"});
+    auto out = w.object(message.extra, keys);
+    if (family == ApiFamily::Cloud) {
+        // One in `extra` (a messaging_product of the wrong type is kept there) is written back as it was.
+        if (!message.extra.contains(kMessagingProduct)) {
+            static const std::optional<QString> whatsapp = QStringLiteral("whatsapp");
+            w.put(out, "messaging_product", message.messagingProduct ? message.messagingProduct : whatsapp);
+        }
+    } else {
+        w.remove(out, "messaging_product");
+    }
+    w.put(out, "recipient_type", message.recipientType);
+    w.put(out, "to", message.to);
+    w.put(out, "type", message.type);
+    if (message.context) {
+        auto context = w.object(message.context->extra, contextKeys);
+        w.put(context, "message_id", message.context->messageId);
+        w.set(out, "context", std::move(context));
+    }
+    if (message.interactive)
+        w.set(out, "interactive", writeInteractive(w, *message.interactive));
+    return w.done(std::move(out));
+}
 
 } // namespace
 
@@ -433,52 +739,29 @@ ApiFamily MessageCodec::detectFamily(const QJsonObject& object)
     return object.contains(kMessagingProduct) ? ApiFamily::Cloud : ApiFamily::OnPremises;
 }
 
+namespace {
+
+void readMessage(const QJsonObject& object, Message& message)
+{
+    message.family = MessageCodec::detectFamily(object);
+    Reader(message.typeMismatches).message(object, message);
+}
+
+} // namespace
+
 Message MessageCodec::fromJson(const QJsonObject& object)
 {
     Message message;
-    message.family = detectFamily(object);
-    Reader read(message.typeMismatches);
-    const JsonPath root;
-    QJsonObject rest = object;
-    message.messagingProduct = read.string(rest, "messaging_product", root);
-    message.recipientType = read.string(rest, "recipient_type", root);
-    message.to = read.string(rest, "to", root);
-    message.type = read.string(rest, "type", root);
-    if (auto context = read.object(rest, "context", root)) {
-        const JsonPath contextPath = root.key("context");
-        MessageContext ctx;
-        ctx.messageId = read.string(*context, "message_id", contextPath);
-        ctx.extra = *context;
-        message.context = std::move(ctx);
-    }
-    if (auto interactive = read.object(rest, "interactive", root)) {
-        const JsonPath interactivePath = root.key("interactive");
-        message.interactive = read.interactive(*interactive, interactivePath);
-    }
-    message.extra = rest;
+    readMessage(object, message);
     return message;
 }
 
 QJsonObject MessageCodec::toJson(const Message& message, ApiFamily family)
 {
-    QJsonObject out = message.extra;
-    if (family == ApiFamily::Cloud) {
-        if (!out.contains(kMessagingProduct))
-            out.insert(kMessagingProduct, message.messagingProduct.value_or(QStringLiteral("whatsapp")));
-    } else {
-        out.remove(kMessagingProduct);
-    }
-    put(out, "recipient_type", message.recipientType);
-    put(out, "to", message.to);
-    put(out, "type", message.type);
-    if (message.context) {
-        QJsonObject context = message.context->extra;
-        put(context, "message_id", message.context->messageId);
-        out.insert(QLatin1String("context"), context);
-    }
-    if (message.interactive)
-        out.insert(QLatin1String("interactive"), writeInteractive(*message.interactive));
-    return out;
+    Strings strings;
+    writeMessage(strings, message, family);
+    Objects objects(strings.list());
+    return writeMessage(objects, message, family).json;
 }
 
 QByteArray MessageCodec::encode(const Message& message, ApiFamily family, QJsonDocument::JsonFormat format)
@@ -532,8 +815,8 @@ DecodeResult MessageCodec::decode(const QByteArray& json)
         }
         // Qt's offset names the offending character for a bad number and for garbage after the
         // document, and stands one past it for every other error: point at the character itself.
-        const bool exact = parseError.error == QJsonParseError::IllegalNumber
-                           || parseError.error == QJsonParseError::GarbageAtEnd;
+        const bool exact =
+            parseError.error == QJsonParseError::IllegalNumber || parseError.error == QJsonParseError::GarbageAtEnd;
         const qsizetype at = exact ? parseError.offset : qMax<qsizetype>(0, parseError.offset - 1);
         lineAndColumn(json, at, &result.error.line, &result.error.column);
         QString why = parseError.errorString();
@@ -552,7 +835,7 @@ DecodeResult MessageCodec::decode(const QByteArray& json)
                                    .arg(document.isArray() ? QStringLiteral("array") : QStringLiteral("value"));
         return result;
     }
-    result.message = fromJson(document.object());
+    readMessage(document.object(), result.message.emplace());
     return result;
 }
 
