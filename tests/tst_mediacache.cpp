@@ -46,7 +46,10 @@ public:
                                   "\r\nConnection: close\r\n\r\n" + answer.body);
                     socket->disconnectFromHost();
                 });
-                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+                connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+                    m_buffers.remove(socket); // a later socket may get the same address
+                    socket->deleteLater();
+                });
             }
         });
     }
