@@ -185,8 +185,8 @@ int LimitsTable::maxLength(QLatin1String pathPattern, InteractiveType type)
 QStringList LimitsTable::allowedValues(QLatin1String pathPattern, InteractiveType type)
 {
     for (const LimitRule& r : kRules) {
-        if ((r.kind == CheckKind::OneOf || r.kind == CheckKind::HeaderType) && pathPattern == QLatin1String(r.path)
-            && r.appliesTo(type))
+        if ((r.kind == CheckKind::OneOf || r.kind == CheckKind::HeaderType) && pathPattern == QLatin1String(r.path) &&
+            r.appliesTo(type))
             return r.allowedValues();
     }
     return {};

@@ -509,8 +509,8 @@ void TestValidateCommand::notJson_data()
 {
     QTest::addColumn<bool>("viaStdin");
     QTest::addColumn<QByteArray>("bytes");
-    QTest::addColumn<int>("line");         // 1-based, where the JSON breaks
-    QTest::addColumn<int>("column");       // 1-based, in characters: the offending one; 0 for any on the line
+    QTest::addColumn<int>("line");   // 1-based, where the JSON breaks
+    QTest::addColumn<int>("column"); // 1-based, in characters: the offending one; 0 for any on the line
 
     const QByteArray brokenOnLine3 = "{\n  \"type\": \"interactive\",\n  \"to\": ]\n}\n";
     const QByteArray unterminated = "{\"messaging_product\":\"whatsapp\",\n\"to\":\"1650";
