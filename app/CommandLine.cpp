@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QTextStream>
 
+#include "ListenCommand.h"
 #include "RenderCommand.h"
 #include "ValidateCommand.h"
 
@@ -24,6 +25,8 @@ const char kUsage[] = "Usage: wa-composer [COMMAND] [OPTIONS]\n"
                       "  render FILE [-o out.png] [--theme light|dark] [--width PX]\n"
                       "         [--os android|ios|web] [--open-list]\n"
                       "                  paint the phone preview of a payload into a PNG\n"
+                      "  listen [--port N] [--bind ADDR] [--verify-token T] [--app-secret S] [--json] [--db FILE]\n"
+                      "                  run the webhook listener; one line per event\n"
                       "\n"
                       "Options:\n"
                       "  -h, --help      show this help\n"
@@ -70,6 +73,8 @@ int CommandLine::run(const QStringList& arguments)
     const Command run = command == QLatin1String("validate") ? &ValidateCommand::run
                         : command == QLatin1String("render") ? &RenderCommand::run
                                                              : nullptr;
+    if (command == QLatin1String("listen"))
+        return ListenCommand::run(arguments, out, err);
     if (run) {
         QFile standardInput;
         if (!standardInput.open(stdin, QIODevice::ReadOnly)) {

@@ -5,6 +5,11 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDockWidget>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -23,6 +28,9 @@
 #include <QVBoxLayout>
 
 #include "BubbleContent.h"
+#include "EventConsole.h"
+#include "EventStore.h"
+#include "WebhookServer.h"
 #include "ComposerDocument.h"
 #include "ComposerForm.h"
 #include "CurlCommand.h"
@@ -80,6 +88,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_theme(new QComboBox(this))
     , m_recoveryTimer(new QTimer(this))
     , m_jsonTimer(new QTimer(this))
+    , m_events(new wa::EventStore(this))
+    , m_listener(new wa::WebhookServer(this))
 {
     m_jsonTimer->setSingleShot(true);
     m_jsonTimer->setInterval(kJsonPaneDelayMs);
@@ -147,6 +157,29 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(splitter);
 
     buildMenus();
+
+    QString storeError;
+    QDir().mkpath(QFileInfo(eventStorePath()).absolutePath());
+    if (!m_events->open(eventStorePath(), &storeError))
+        statusBar()->showMessage(tr("The webhook event store cannot be opened: %1").arg(storeError));
+    m_listener->setSink([this](const wa::ReceivedRequest& received, const QList<wa::WebhookEvent>& events,
+                               std::function<void(bool, const QList<wa::WebhookEvent>&)> done) {
+        wa::StoredRequest request;
+        request.receivedAt = received.receivedAtMs;
+        request.method = received.request.method;
+        request.target = received.request.target;
+        request.headers = received.request.headers;
+        request.body = received.request.body;
+        request.signature = received.signature;
+        request.statusCode = received.statusCode;
+        request.remoteAddress = received.remoteAddress.toString();
+        m_events->enqueue(request, events,
+                          [done](bool ok, const QList<wa::WebhookEvent>& stored) { done(ok, stored); });
+    });
+    auto* consoleDock = new QDockWidget(tr("Webhook console"), this);
+    consoleDock->setObjectName(QStringLiteral("webhookConsole"));
+    consoleDock->setWidget(buildConsole());
+    addDockWidget(Qt::BottomDockWidgetArea, consoleDock);
 
     connect(m_document, &wa::ComposerDocument::changed, this, &MainWindow::documentChanged);
     connect(m_document, &wa::ComposerDocument::modifiedChanged, this, &MainWindow::updateTitle);
@@ -267,6 +300,93 @@ void MainWindow::showGallery()
     StarterGallery gallery(starters(), this);
     if (gallery.exec() == QDialog::Accepted && !gallery.chosenType().isEmpty())
         newFromStarter(gallery.chosenType());
+}
+
+QString MainWindow::eventStorePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1String("/events.sqlite");
+}
+
+QWidget* MainWindow::buildConsole()
+{
+    auto* panel = new QWidget(this);
+    auto* layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto* bar = new QHBoxLayout;
+    m_listenPort = new QSpinBox(panel);
+    m_listenPort->setRange(1, 65535);
+    m_listenPort->setValue(wa::WebhookServer::kDefaultPort);
+    m_verifyToken = new QLineEdit(panel);
+    m_verifyToken->setPlaceholderText(tr("verify token"));
+    m_appSecret = new QLineEdit(panel);
+    m_appSecret->setPlaceholderText(tr("app secret (checks X-Hub-Signature-256)"));
+    m_appSecret->setEchoMode(QLineEdit::Password);
+    m_listenButton = new QPushButton(tr("Listen"), panel);
+    m_listenState = new QLabel(tr("Not listening."), panel);
+    auto* exportButton = new QPushButton(tr("Export…"), panel);
+    auto* curlButton = new QPushButton(tr("Copy as curl"), panel);
+    auto* clearButton = new QPushButton(tr("Clear"), panel);
+    bar->addWidget(new QLabel(tr("Port"), panel));
+    bar->addWidget(m_listenPort);
+    bar->addWidget(m_verifyToken);
+    bar->addWidget(m_appSecret);
+    bar->addWidget(m_listenButton);
+    bar->addWidget(m_listenState, 1);
+    bar->addWidget(curlButton);
+    bar->addWidget(exportButton);
+    bar->addWidget(clearButton);
+    layout->addLayout(bar);
+    m_console = new EventConsole(m_events, panel);
+    layout->addWidget(m_console, 1);
+
+    connect(m_listenButton, &QPushButton::clicked, this, [this] {
+        if (m_listener->isListening()) {
+            stopListening();
+            return;
+        }
+        QString error;
+        if (!startListening(static_cast<quint16>(m_listenPort->value()), &error))
+            QMessageBox::warning(this, tr("Cannot listen"), error);
+    });
+    connect(curlButton, &QPushButton::clicked, this, [this] {
+        const QString curl = m_console->curlForSelected();
+        if (curl.isEmpty()) {
+            statusBar()->showMessage(tr("Select an event first."), 3000);
+            return;
+        }
+        QApplication::clipboard()->setText(curl);
+        statusBar()->showMessage(tr("curl copied: set WEBHOOK_URL to where it should go"), 5000);
+    });
+    connect(exportButton, &QPushButton::clicked, this, [this] {
+        const QString fileName = QFileDialog::getSaveFileName(this, tr("Export events"), QStringLiteral("events.jsonl"),
+                                                              tr("JSON Lines (*.jsonl);;All files (*)"));
+        QString error;
+        if (!fileName.isEmpty() && !m_console->exportJsonLines(fileName, &error))
+            QMessageBox::warning(this, tr("Cannot export"), error);
+    });
+    connect(clearButton, &QPushButton::clicked, this, [this] { m_events->clear(); });
+    return panel;
+}
+
+bool MainWindow::startListening(quint16 port, QString* error)
+{
+    m_listener->setVerifyToken(m_verifyToken->text().toUtf8());
+    m_listener->setAppSecret(m_appSecret->text().toUtf8());
+    if (!m_listener->listen(QHostAddress::LocalHost, port, error))
+        return false;
+    m_listenButton->setText(tr("Stop"));
+    m_listenState->setText(tr("Listening on http://127.0.0.1:%1/ — %2")
+                               .arg(m_listener->port())
+                               .arg(m_appSecret->text().isEmpty() ? tr("no app secret: events are marked unsigned")
+                                                                  : tr("signatures checked")));
+    return true;
+}
+
+void MainWindow::stopListening()
+{
+    m_listener->close();
+    m_listenButton->setText(tr("Listen"));
+    m_listenState->setText(tr("Not listening."));
 }
 
 void MainWindow::newFromStarter(const QString& type)

@@ -8,6 +8,10 @@
 #include "StarterGallery.h"
 
 class ComposerForm;
+class EventConsole;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
 class FindingsView;
 class PayloadEditor;
 class PhonePreview;
@@ -19,7 +23,9 @@ class QUndoStack;
 
 namespace wa {
 class ComposerDocument;
+class EventStore;
 class FindingsModel;
+class WebhookServer;
 } // namespace wa
 
 // The composer: the form, the phone preview, the live JSON pane and the findings, on one document
@@ -49,6 +55,12 @@ public:
     PhonePreview* preview() const { return m_preview; }
     QUndoStack* undoStack() const { return m_undo; }
     QLabel* jsonError() const { return m_jsonError; }
+    EventConsole* console() const { return m_console; }
+    wa::WebhookServer* listener() const { return m_listener; }
+    // Starts the webhook listener on 127.0.0.1 and the port of the console's bar; false and why.
+    bool startListening(quint16 port, QString* error);
+    void stopListening();
+    static QString eventStorePath();
     // Writes the payload into the JSON pane now (it follows the form a moment after typing).
     void refreshJsonPane();
 
@@ -70,6 +82,7 @@ protected:
 
 private:
     void buildMenus();
+    QWidget* buildConsole();
     void documentChanged();
     void jsonEdited();
     void activateFinding(const QModelIndex& index);
@@ -97,6 +110,14 @@ private:
     QMenu* m_recentMenu = nullptr;
     QTimer* m_recoveryTimer;
     QTimer* m_jsonTimer;
+    wa::EventStore* m_events;
+    wa::WebhookServer* m_listener;
+    EventConsole* m_console = nullptr;
+    QSpinBox* m_listenPort = nullptr;
+    QLineEdit* m_verifyToken = nullptr;
+    QLineEdit* m_appSecret = nullptr;
+    QPushButton* m_listenButton = nullptr;
+    QLabel* m_listenState = nullptr;
     bool m_updatingJson = false;
     bool m_jsonIsSource = false;
 };

@@ -14,6 +14,8 @@
 #include <QTreeView>
 #include <QSignalSpy>
 #include <QUndoStack>
+#include <QTcpSocket>
+#include <QTableView>
 #include <QJsonArray>
 
 #include "ButtonsEditor.h"
@@ -30,6 +32,9 @@
 #include "PayloadEditor.h"
 #include "PhoneLayout.h"
 #include "PhonePreview.h"
+#include "EventConsole.h"
+#include "EventTableModel.h"
+#include "WebhookServer.h"
 #include "StarterGallery.h"
 #include "Validator.h"
 
@@ -113,6 +118,7 @@ private slots:
     void curlHasNoToken();
     void previewReplyTap();
     void galleryOffersEveryType();
+    void listenerShowsEventsInTheConsole();
 };
 
 void TestMainWindow::initTestCase()
@@ -544,6 +550,46 @@ void TestMainWindow::galleryOffersEveryType()
         gallery.show();
         QVERIFY(QTest::qWaitForWindowExposed(&gallery));
         gallery.grab().save(qEnvironmentVariable("WA_SCREENSHOTS") + QLatin1String("/gallery.png"));
+    }
+}
+
+void TestMainWindow::listenerShowsEventsInTheConsole()
+{
+    MainWindow window;
+    window.show();
+    QString error;
+    QVERIFY2(window.startListening(0, &error), qPrintable(error)); // a free port of 127.0.0.1
+    const int before = window.console()->model()->rowCount();
+    QFile sample(QStringLiteral(WA_SAMPLES_DIR "/webhooks/cloud-location.json"));
+    QVERIFY(sample.open(QIODevice::ReadOnly));
+    const QByteArray body = sample.readAll();
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, window.listener()->port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("POST /webhook HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " +
+                 QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QTRY_COMPARE(window.console()->model()->rowCount(), before + 1);
+    QTRY_VERIFY(socket.bytesAvailable() > 0 || socket.waitForReadyRead(10));
+    QVERIFY(socket.readAll().startsWith("HTTP/1.1 200"));
+    // the detail pane shows the request and the parsed location, with its map link
+    window.console()->table()->selectRow(before);
+    QVERIFY(window.console()->detail()->toPlainText().contains(QStringLiteral("POST /webhook")));
+    QVERIFY(window.console()->detail()->toPlainText().contains(QStringLiteral("openstreetmap.org")));
+    QVERIFY(window.console()->curlForSelected().contains(QStringLiteral("--data-binary")));
+    // filter by kind
+    window.console()->kindFilter()->setCurrentIndex(
+        window.console()->kindFilter()->findText(QStringLiteral("location")));
+    QVERIFY(window.console()->model()->rowCount() >= 1);
+    window.console()->kindFilter()->setCurrentIndex(
+        window.console()->kindFilter()->findText(QStringLiteral("nfm_reply")));
+    const int nfm = window.console()->model()->rowCount();
+    window.console()->kindFilter()->setCurrentIndex(0);
+    QVERIFY(window.console()->model()->rowCount() > nfm);
+    window.stopListening();
+    QVERIFY(!window.listener()->isListening());
+    if (!qEnvironmentVariableIsEmpty("WA_SCREENSHOTS")) {
+        window.resize(1500, 1000);
+        window.grab().save(qEnvironmentVariable("WA_SCREENSHOTS") + QLatin1String("/console.png"));
     }
 }
 
