@@ -162,20 +162,7 @@ MainWindow::MainWindow(QWidget* parent)
     QDir().mkpath(QFileInfo(eventStorePath()).absolutePath());
     if (!m_events->open(eventStorePath(), &storeError))
         statusBar()->showMessage(tr("The webhook event store cannot be opened: %1").arg(storeError));
-    m_listener->setSink([this](const wa::ReceivedRequest& received, const QList<wa::WebhookEvent>& events,
-                               std::function<void(bool, const QList<wa::WebhookEvent>&)> done) {
-        wa::StoredRequest request;
-        request.receivedAt = received.receivedAtMs;
-        request.method = received.request.method;
-        request.target = received.request.target;
-        request.headers = received.request.headers;
-        request.body = received.request.body;
-        request.signature = received.signature;
-        request.statusCode = received.statusCode;
-        request.remoteAddress = received.remoteAddress.toString();
-        m_events->enqueue(request, events,
-                          [done](bool ok, const QList<wa::WebhookEvent>& stored) { done(ok, stored); });
-    });
+    m_listener->setSink(wa::WebhookServer::sinkInto(m_events));
     auto* consoleDock = new QDockWidget(tr("Webhook console"), this);
     consoleDock->setObjectName(QStringLiteral("webhookConsole"));
     consoleDock->setWidget(buildConsole());

@@ -7,6 +7,7 @@
 #include <QTimer>
 #include <QUrlQuery>
 
+#include "EventStore.h"
 #include "WebhookEventParser.h"
 #include "WebhookSignature.h"
 
@@ -39,6 +40,23 @@ WebhookEvent rejectedEvent(const QString& why, WebhookEvent::Signature signature
 }
 
 } // namespace
+
+WebhookServer::Sink WebhookServer::sinkInto(EventStore* store)
+{
+    return [store](const ReceivedRequest& received, const QList<WebhookEvent>& events,
+                   std::function<void(bool, const QList<WebhookEvent>&)> done) {
+        StoredRequest request;
+        request.receivedAt = received.receivedAtMs;
+        request.method = received.request.method;
+        request.target = received.request.target;
+        request.headers = received.request.headers;
+        request.body = received.request.body;
+        request.signature = received.signature;
+        request.statusCode = received.statusCode;
+        request.remoteAddress = received.remoteAddress.toString();
+        store->enqueue(request, events, [done](bool ok, const QList<WebhookEvent>& stored) { done(ok, stored); });
+    };
+}
 
 WebhookServer::WebhookServer(QObject* parent)
     : QObject(parent)

@@ -17,6 +17,7 @@ class QTimer;
 
 namespace wa {
 
+class EventStore;
 class WebhookConnection;
 
 // What the listener hands over for storing: the request as received and what was made of it.
@@ -46,6 +47,9 @@ public:
     // (ok = false answers 500 so that Meta retries). storedEvents carry the duplicate marks.
     using Sink = std::function<void(const ReceivedRequest& request, const QList<WebhookEvent>& events,
                                     std::function<void(bool ok, const QList<WebhookEvent>& stored)> done)>;
+
+    // A sink that stores into an event store (the app's and the listen command's).
+    static Sink sinkInto(EventStore* store);
 
     explicit WebhookServer(QObject* parent = nullptr);
     ~WebhookServer() override;

@@ -41,9 +41,8 @@ public:
             return nullptr;
         const wa::Finding* found = nullptr;
         for (const wa::Finding& f : m_document->findings()) {
-            const bool here = f.path == path
-                              || (f.path.startsWith(path) && f.path.size() > path.size()
-                                  && f.path.at(path.size()) == QLatin1Char('.'));
+            const bool here = f.path == path || (f.path.startsWith(path) && f.path.size() > path.size() &&
+                                                 f.path.at(path.size()) == QLatin1Char('.'));
             if (here && (!found || (found->severity == wa::Severity::Warning && f.severity == wa::Severity::Error)))
                 found = &f;
         }
