@@ -1,11 +1,13 @@
 #include "ListenCommand.h"
 
+#include <algorithm>
 #include <csignal>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QStandardPaths>
@@ -114,19 +116,7 @@ int ListenCommand::run(const QStringList& arguments, QTextStream& out, QTextStre
     wa::WebhookServer server;
     server.setVerifyToken(parser.value(tokenOption).toUtf8());
     server.setAppSecret(secret);
-    server.setSink([&store](const wa::ReceivedRequest& received, const QList<wa::WebhookEvent>& events,
-                            std::function<void(bool, const QList<wa::WebhookEvent>&)> done) {
-        wa::StoredRequest request;
-        request.receivedAt = received.receivedAtMs;
-        request.method = received.request.method;
-        request.target = received.request.target;
-        request.headers = received.request.headers;
-        request.body = received.request.body;
-        request.signature = received.signature;
-        request.statusCode = received.statusCode;
-        request.remoteAddress = received.remoteAddress.toString();
-        store.enqueue(request, events, [done](bool ok, const QList<wa::WebhookEvent>& stored) { done(ok, stored); });
-    });
+    server.setSink(wa::WebhookServer::sinkInto(&store));
     const bool json = parser.isSet(jsonOption);
     QObject::connect(&server, &wa::WebhookServer::received, &server,
                      [&out, json](const wa::ReceivedRequest&, const QList<wa::WebhookEvent>& events) {
@@ -157,9 +147,27 @@ int ListenCommand::run(const QStringList& arguments, QTextStream& out, QTextStre
             QCoreApplication::quit();
     });
     stopCheck.start(100);
+    // WA_LISTEN_LOOP_PROBE=1 (for bench/listener_load.sh): a 5 ms timer measures the longest time
+    // the event loop went without running it, beyond those 5 ms.
+    constexpr qint64 probeIntervalMs = 5;
+    QTimer loopProbe;
+    QElapsedTimer sinceProbe;
+    qint64 longestStallNs = 0;
+    if (qEnvironmentVariableIntValue("WA_LISTEN_LOOP_PROBE") == 1) {
+        loopProbe.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&loopProbe, &QTimer::timeout, &loopProbe, [&sinceProbe, &longestStallNs] {
+            longestStallNs = std::max(longestStallNs, sinceProbe.nsecsElapsed() - probeIntervalMs * 1000000);
+            sinceProbe.start();
+        });
+        sinceProbe.start();
+        loopProbe.start(probeIntervalMs);
+    }
     QCoreApplication::exec();
     server.close();
     store.flush();
+    if (loopProbe.isActive())
+        err << "wa-composer listen: longest event-loop stall: " << QString::number(longestStallNs / 1e6, 'f', 1)
+            << " ms\n";
     err << "wa-composer listen: stopped\n";
     return Stopped;
 }
