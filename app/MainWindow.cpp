@@ -30,6 +30,7 @@
 #include "BubbleContent.h"
 #include "EventConsole.h"
 #include "EventStore.h"
+#include "WebhookReplayer.h"
 #include "WebhookServer.h"
 #include "ComposerDocument.h"
 #include "ComposerForm.h"
@@ -312,6 +313,11 @@ QWidget* MainWindow::buildConsole()
     m_listenState = new QLabel(tr("Not listening."), panel);
     auto* exportButton = new QPushButton(tr("Export…"), panel);
     auto* curlButton = new QPushButton(tr("Copy as curl"), panel);
+    auto* replayUrl = new QLineEdit(panel);
+    replayUrl->setPlaceholderText(tr("replay to http://127.0.0.1:PORT/webhook"));
+    replayUrl->setToolTip(tr("Sends the selected event's request again, re-signed with the app secret when one is "
+                             "set — to a bot on this machine, say."));
+    auto* replayButton = new QPushButton(tr("Replay"), panel);
     auto* clearButton = new QPushButton(tr("Clear"), panel);
     bar->addWidget(new QLabel(tr("Port"), panel));
     bar->addWidget(m_listenPort);
@@ -319,6 +325,8 @@ QWidget* MainWindow::buildConsole()
     bar->addWidget(m_appSecret);
     bar->addWidget(m_listenButton);
     bar->addWidget(m_listenState, 1);
+    bar->addWidget(replayUrl);
+    bar->addWidget(replayButton);
     bar->addWidget(curlButton);
     bar->addWidget(exportButton);
     bar->addWidget(clearButton);
@@ -335,6 +343,26 @@ QWidget* MainWindow::buildConsole()
         if (!startListening(static_cast<quint16>(m_listenPort->value()), &error))
             QMessageBox::warning(this, tr("Cannot listen"), error);
     });
+    auto* replayer = new wa::WebhookReplayer(this);
+    connect(replayButton, &QPushButton::clicked, this, [this, replayer, replayUrl] {
+        const std::optional<wa::StoredRequest> request = m_console->selectedRequest();
+        if (!request) {
+            statusBar()->showMessage(tr("Select an event first."), 3000);
+            return;
+        }
+        QString error;
+        if (!replayer->replay(*request, QUrl::fromUserInput(replayUrl->text()), m_appSecret->text().toUtf8(), &error))
+            QMessageBox::warning(this, tr("Cannot replay"), error);
+    });
+    connect(replayer, &wa::WebhookReplayer::finished, this,
+            [this](int status, const QByteArray& body, qint64 elapsedMs, const QString& error) {
+                statusBar()->showMessage(status ? tr("Replayed: HTTP %1 in %2 ms: %3")
+                                                      .arg(status)
+                                                      .arg(elapsedMs)
+                                                      .arg(QString::fromUtf8(body.left(200)))
+                                                : tr("Replay failed: %1").arg(error),
+                                         10000);
+            });
     connect(curlButton, &QPushButton::clicked, this, [this] {
         const QString curl = m_console->curlForSelected();
         if (curl.isEmpty()) {

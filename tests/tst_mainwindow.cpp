@@ -576,6 +576,7 @@ void TestMainWindow::listenerShowsEventsInTheConsole()
     QVERIFY(window.console()->detail()->toPlainText().contains(QStringLiteral("POST /webhook")));
     QVERIFY(window.console()->detail()->toPlainText().contains(QStringLiteral("openstreetmap.org")));
     QVERIFY(window.console()->curlForSelected().contains(QStringLiteral("--data-binary")));
+    QCOMPARE(window.console()->selectedRequest().value_or(StoredRequest()).body, body); // what Replay sends
     // filter by kind
     window.console()->kindFilter()->setCurrentIndex(
         window.console()->kindFilter()->findText(QStringLiteral("location")));

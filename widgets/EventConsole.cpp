@@ -156,12 +156,17 @@ bool EventConsole::exportJsonLines(const QString& fileName, QString* error) cons
     return true;
 }
 
-QString EventConsole::curlForSelected() const
+std::optional<wa::StoredRequest> EventConsole::selectedRequest() const
 {
     const wa::StoredEvent* stored = m_model->eventAt(m_table->currentIndex().row());
     if (!stored)
-        return {};
-    const std::optional<wa::StoredRequest> request = m_store->request(stored->requestId);
+        return std::nullopt;
+    return m_store->request(stored->requestId);
+}
+
+QString EventConsole::curlForSelected() const
+{
+    const std::optional<wa::StoredRequest> request = selectedRequest();
     if (!request)
         return {};
     QString curl = QStringLiteral("curl -sS -X %1 \"$WEBHOOK_URL\"").arg(QString::fromLatin1(request->method));

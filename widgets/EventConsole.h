@@ -1,6 +1,10 @@
 #pragma once
 
+#include <optional>
+
 #include <QWidget>
+
+#include "StoredRequest.h"
 
 class QComboBox;
 class QLabel;
@@ -34,6 +38,8 @@ public:
     // The selected event's request as a curl command (body and headers as received; signature
     // re-made by the receiver's app secret when replayed, so it is left as it came here).
     QString curlForSelected() const;
+    // The request the selected event came in.
+    std::optional<wa::StoredRequest> selectedRequest() const;
 
 private:
     void applyFilter();
