@@ -34,6 +34,7 @@
 #include "WebhookServer.h"
 #include "ComposerDocument.h"
 #include "ComposerForm.h"
+#include "CustomerServiceWindow.h"
 #include "CurlCommand.h"
 #include "EditCommand.h"
 #include "FindingsModel.h"
@@ -91,6 +92,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_jsonTimer(new QTimer(this))
     , m_events(new wa::EventStore(this))
     , m_listener(new wa::WebhookServer(this))
+    , m_windowClock(new QTimer(this))
 {
     m_jsonTimer->setSingleShot(true);
     m_jsonTimer->setInterval(kJsonPaneDelayMs);
@@ -164,6 +166,12 @@ MainWindow::MainWindow(QWidget* parent)
     if (!m_events->open(eventStorePath(), &storeError))
         statusBar()->showMessage(tr("The webhook event store cannot be opened: %1").arg(storeError));
     m_listener->setSink(wa::WebhookServer::sinkInto(m_events));
+    m_windowClock->setInterval(1000);
+    connect(m_windowClock, &QTimer::timeout, this, &MainWindow::updateServiceWindow);
+    connect(m_events, &wa::EventStore::eventsAdded, this, [this] {
+        m_windowContact.clear(); // the recipient may have written
+        updateServiceWindow();
+    });
     auto* consoleDock = new QDockWidget(tr("Webhook console"), this);
     consoleDock->setObjectName(QStringLiteral("webhookConsole"));
     consoleDock->setWidget(buildConsole());
@@ -579,9 +587,32 @@ void MainWindow::closeEvent(QCloseEvent* event)
     event->accept();
 }
 
+void MainWindow::updateServiceWindow()
+{
+    const QString to = m_document->message().to.value_or(QString());
+    if (to != m_windowContact) { // a query only when the recipient or the events change
+        m_windowContact = to;
+        m_window = m_events->isOpen() ? wa::CustomerServiceWindow::of(*m_events, to) : wa::CustomerServiceWindow();
+    }
+    const wa::CustomerServiceWindow& window = m_window;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (to.trimmed().isEmpty()) {
+        m_form->setRecipientNote({}, false);
+        m_windowClock->stop();
+        return;
+    }
+    m_form->setRecipientNote(window.describe(now), !window.isOpen(now));
+    if (window.isOpen(now))
+        m_windowClock->start();
+    else
+        m_windowClock->stop();
+}
+
 void MainWindow::documentChanged()
 {
     m_form->refresh();
+    if (m_document->message().to.value_or(QString()) != m_windowContact)
+        updateServiceWindow();
     m_preview->setContent(wa::BubbleContent::fromMessage(m_document->message()));
     m_findings->setFindings(m_document->findings());
 

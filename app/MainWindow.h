@@ -5,6 +5,7 @@
 #include <QMainWindow>
 #include <QMessageBox>
 
+#include "CustomerServiceWindow.h"
 #include "StarterGallery.h"
 
 class ComposerForm;
@@ -61,6 +62,8 @@ public:
     bool startListening(quint16 port, QString* error);
     void stopListening();
     static QString eventStorePath();
+    // Shows the recipient's 24-hour window under "To" (from the stored webhook events).
+    void updateServiceWindow();
     // Writes the payload into the JSON pane now (it follows the form a moment after typing).
     void refreshJsonPane();
 
@@ -118,6 +121,9 @@ private:
     QLineEdit* m_appSecret = nullptr;
     QPushButton* m_listenButton = nullptr;
     QLabel* m_listenState = nullptr;
+    QTimer* m_windowClock;
+    QString m_windowContact; // the recipient the note was computed for
+    wa::CustomerServiceWindow m_window;
     bool m_updatingJson = false;
     bool m_jsonIsSource = false;
 };

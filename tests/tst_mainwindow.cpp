@@ -586,6 +586,12 @@ void TestMainWindow::listenerShowsEventsInTheConsole()
     const int nfm = window.console()->model()->rowCount();
     window.console()->kindFilter()->setCurrentIndex(0);
     QVERIFY(window.console()->model()->rowCount() > nfm);
+    // the 24-hour window of the recipient follows the stored events
+    retype(window.form()->toEditor(), QStringLiteral("16505559999"));
+    QVERIFY(window.form()->recipientNote()->isVisible());
+    QVERIFY(window.form()->recipientNote()->text().contains(QStringLiteral("131047")));
+    retype(window.form()->toEditor(), QStringLiteral("16505551234")); // Sheena wrote (the sample's time is old)
+    QVERIFY(window.form()->recipientNote()->text().contains(QStringLiteral("closed")));
     window.stopListening();
     QVERIFY(!window.listener()->isListening());
     if (!qEnvironmentVariableIsEmpty("WA_SCREENSHOTS")) {

@@ -135,6 +135,7 @@ ComposerForm::ComposerForm(wa::ComposerDocument* document, QWidget* parent)
     , m_type(new QComboBox(this))
     , m_to(new FieldEditor(document, FieldEditor::Mode::Line, "to", this))
     , m_recipientType(new QComboBox(this))
+    , m_recipientNote(new QLabel(this))
     , m_context(new FieldEditor(document, FieldEditor::Mode::Line, "context.message_id", this))
     , m_headerType(new QComboBox(this))
     , m_headerText(new FieldEditor(document, FieldEditor::Mode::Line, "interactive.header.text", this))
@@ -176,6 +177,9 @@ QWidget* ComposerForm::buildEnvelope()
         QStringLiteral("to"), QStringLiteral("to"), [](const wa::Message& m) { return m.to; },
         [](wa::Message& m, const QString& v) { m.to = v; });
     form->addRow(tr("T&o"), m_to);
+    m_recipientNote->setWordWrap(true);
+    m_recipientNote->hide();
+    form->addRow(QString(), m_recipientNote);
     m_recipientType->addItems(
         wa::LimitsTable::allowedValues(QLatin1String("recipient_type"), InteractiveType::Unknown));
     form->addRow(tr("Recipient type"), m_recipientType);
@@ -477,6 +481,13 @@ void ComposerForm::setInteractiveType(InteractiveType type)
                 tr("Brought back %1.").arg(broughtBack.join(tr(" and ")));
     if (!text.isEmpty())
         emit notice(text);
+}
+
+void ComposerForm::setRecipientNote(const QString& text, bool warning)
+{
+    m_recipientNote->setText(text);
+    m_recipientNote->setStyleSheet(warning ? QStringLiteral("color: #a15c00") : QStringLiteral("color: #1b7f3b"));
+    m_recipientNote->setVisible(!text.isEmpty());
 }
 
 void ComposerForm::headerTypeChosen()

@@ -33,6 +33,9 @@ public:
     // Focuses (and selects) the field a finding's path names; false when no field shows it.
     bool focusPath(const QString& path);
     void setInteractiveType(wa::InteractiveType type);
+    // A note under the recipient: the 24-hour window of that contact, a warning when closed.
+    void setRecipientNote(const QString& text, bool warning);
+    QLabel* recipientNote() const { return m_recipientNote; }
 
     QComboBox* typeCombo() const { return m_type; }
     FieldEditor* toEditor() const { return m_to; }
@@ -62,6 +65,7 @@ private:
     QComboBox* m_type;
     FieldEditor* m_to;
     QComboBox* m_recipientType;
+    QLabel* m_recipientNote;
     FieldEditor* m_context;
     QComboBox* m_headerType;
     FieldEditor* m_headerText;

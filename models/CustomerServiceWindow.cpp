@@ -1,0 +1,73 @@
+#include "CustomerServiceWindow.h"
+
+#include "EventStore.h"
+
+namespace wa {
+
+namespace {
+
+QString digitsOf(const QString& number)
+{
+    QString digits;
+    for (const QChar c : number) {
+        if (c.isDigit())
+            digits += c;
+    }
+    return digits;
+}
+
+const WebhookEvent::Kind kInbound[] = {WebhookEvent::Kind::Text,      WebhookEvent::Kind::ButtonReply,
+                                       WebhookEvent::Kind::ListReply, WebhookEvent::Kind::NfmReply,
+                                       WebhookEvent::Kind::Location,  WebhookEvent::Kind::Button,
+                                       WebhookEvent::Kind::Media};
+
+} // namespace
+
+QString CustomerServiceWindow::describe(const QDateTime& now) const
+{
+    if (!known)
+        return QStringLiteral("No message from this contact yet: outside the 24-hour window an interactive message "
+                              "is answered 131047 (send a template first).");
+    if (isOpen(now)) {
+        const qint64 left = secondsLeft(now);
+        return QStringLiteral("24-hour window open: %1:%2:%3 left")
+            .arg(left / 3600, 2, 10, QLatin1Char('0'))
+            .arg((left / 60) % 60, 2, 10, QLatin1Char('0'))
+            .arg(left % 60, 2, 10, QLatin1Char('0'));
+    }
+    const qint64 ago = closesAt.secsTo(now);
+    const QString when = ago < 3600 ? QStringLiteral("%1 min").arg(ago / 60) : QStringLiteral("%1 h").arg(ago / 3600);
+    return QStringLiteral("24-hour window closed %1 ago: WhatsApp will answer an interactive message with 131047 "
+                          "(send a template, or wait for the customer to write).")
+        .arg(when);
+}
+
+CustomerServiceWindow CustomerServiceWindow::of(EventStore& store, const QString& contact)
+{
+    CustomerServiceWindow window;
+    const QString digits = digitsOf(contact);
+    if (digits.isEmpty())
+        return window;
+    EventFilter filter;
+    filter.kinds = QList<WebhookEvent::Kind>(std::begin(kInbound), std::end(kInbound));
+    filter.contact = digits;
+    const int count = store.count(filter);
+    if (count == 0)
+        return window;
+    // Events come by row id, newest last; a retry carries the original time, so look at the
+    // newest few and take the latest timestamp.
+    const int look = qMin(count, 8);
+    for (const StoredEvent& stored : store.fetch(filter, count - look, look)) {
+        const QDateTime at = stored.event.timestamp.isValid()
+                                 ? stored.event.timestamp
+                                 : QDateTime::fromMSecsSinceEpoch(stored.receivedAt, Qt::UTC);
+        if (!window.known || at > window.lastInbound) {
+            window.known = true;
+            window.lastInbound = at;
+        }
+    }
+    window.closesAt = window.lastInbound.addSecs(kLengthSeconds);
+    return window;
+}
+
+} // namespace wa

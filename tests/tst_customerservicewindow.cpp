@@ -1,0 +1,69 @@
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "CustomerServiceWindow.h"
+#include "EventStore.h"
+
+using namespace wa;
+
+namespace {
+bool storeEvent(EventStore& store, WebhookEvent::Kind kind, const QString& contact, const QDateTime& at)
+{
+    WebhookEvent e;
+    e.kind = kind;
+    e.id = QStringLiteral("wamid.%1.%2").arg(contact).arg(at.toSecsSinceEpoch());
+    e.contact = contact;
+    e.timestamp = at;
+    StoredRequest request;
+    request.receivedAt = at.toMSecsSinceEpoch();
+    request.method = "POST";
+    request.statusCode = 200;
+    bool ok = false;
+    store.enqueue(request, {e}, [&ok](bool stored, const QList<WebhookEvent>&) { ok = stored; });
+    return store.flush() && ok;
+}
+} // namespace
+
+class TestCustomerServiceWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void window();
+};
+
+void TestCustomerServiceWindow::window()
+{
+    QTemporaryDir dir;
+    EventStore store;
+    QString error;
+    QVERIFY2(store.open(dir.filePath(QStringLiteral("w.sqlite")), &error), qPrintable(error));
+    const QDateTime now = QDateTime(QDate(2026, 11, 25), QTime(12, 0), Qt::UTC);
+
+    QVERIFY(!CustomerServiceWindow::of(store, QStringLiteral("16505551234")).known);
+    QVERIFY(CustomerServiceWindow::of(store, QStringLiteral("16505551234"))
+                .describe(now)
+                .contains(QStringLiteral("131047")));
+
+    // a status of our message does not open the window; a message from the customer does
+    QVERIFY(storeEvent(store, WebhookEvent::Kind::Status, QStringLiteral("16505551234"), now.addSecs(-60)));
+    QVERIFY(!CustomerServiceWindow::of(store, QStringLiteral("16505551234")).known);
+    QVERIFY(storeEvent(store, WebhookEvent::Kind::Text, QStringLiteral("16505551234"), now.addSecs(-2 * 3600)));
+    CustomerServiceWindow w = CustomerServiceWindow::of(store, QStringLiteral("+1 650-555-1234"));
+    QVERIFY(w.known);
+    QVERIFY(w.isOpen(now));
+    QCOMPARE(w.secondsLeft(now), qint64(22 * 3600));
+    QCOMPARE(w.describe(now), QStringLiteral("24-hour window open: 22:00:00 left"));
+
+    // it closes 24 hours after the last inbound message, and a newer reply refreshes it
+    QVERIFY(!w.isOpen(now.addSecs(22 * 3600)));
+    QVERIFY(w.describe(now.addSecs(25 * 3600)).contains(QStringLiteral("closed 3 h ago")));
+    QVERIFY(storeEvent(store, WebhookEvent::Kind::ButtonReply, QStringLiteral("16505551234"), now.addSecs(-60)));
+    w = CustomerServiceWindow::of(store, QStringLiteral("16505551234"));
+    QCOMPARE(w.secondsLeft(now), qint64(24 * 3600 - 60));
+    // other contacts are their own
+    QVERIFY(!CustomerServiceWindow::of(store, QStringLiteral("886912345678")).known);
+}
+
+QTEST_GUILESS_MAIN(TestCustomerServiceWindow)
+#include "tst_customerservicewindow.moc"
