@@ -154,16 +154,22 @@ void FieldEditor::updateCounter()
         m_counter->setText(QStringLiteral("%1/%2").arg(chars).arg(m_limit));
     else
         m_counter->clear(); // no limit to count against
-    m_counter->setStyleSheet(
+    // A style sheet re-polishes the widget: set it only when the state changes, not per keystroke.
+    const QString counterStyle =
         QStringLiteral("color: %1;%2")
             .arg(QLatin1String(color))
-            .arg(m_state == CounterState::Normal ? QString() : QStringLiteral(" font-weight: bold;")));
+            .arg(m_state == CounterState::Normal ? QString() : QStringLiteral(" font-weight: bold;"));
+    if (m_counter->styleSheet() != counterStyle)
+        m_counter->setStyleSheet(counterStyle);
     m_counter->setToolTip(m_limit >= 0 ? tr("%1 of %2 characters (Unicode code points)").arg(chars).arg(m_limit)
                                        : QString());
     const wa::Finding* shown = error ? error : warning;
     if (shown) {
         m_finding->setText(shown->message);
-        m_finding->setStyleSheet(QStringLiteral("color: %1;").arg(QLatin1String(error ? kErrorColor : kWarningColor)));
+        const QString findingStyle =
+            QStringLiteral("color: %1;").arg(QLatin1String(error ? kErrorColor : kWarningColor));
+        if (m_finding->styleSheet() != findingStyle)
+            m_finding->setStyleSheet(findingStyle);
         m_finding->show();
     } else {
         m_finding->hide();
