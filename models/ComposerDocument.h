@@ -32,7 +32,8 @@ public:
     void setFamily(ApiFamily family);
 
     // Changes the message. `key` names what is edited ("body", "row:1:0:title", "json", …):
-    // consecutive edits of one key merge into one undo step.
+    // consecutive edits of one key merge into one undo step, except keys starting with
+    // "structure:" (adding, removing, moving, switching), which are always steps of their own.
     void edit(const QString& key, const Mutation& mutate);
     // Replaces the message (undo, redo, open, JSON pane) without going through the handler.
     void setMessage(const Message& message);

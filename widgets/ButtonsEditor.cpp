@@ -152,7 +152,7 @@ void ButtonsEditor::add()
 {
     if (buttonCount() >= maxButtons())
         return;
-    m_document->edit(QStringLiteral("buttons:add"), [](wa::Message& m) {
+    m_document->edit(QStringLiteral("structure:buttons-add"), [](wa::Message& m) {
         auto& buttons = buttonsOf(m);
         // a fresh id that is not taken
         int n = static_cast<int>(buttons.size()) + 1;
@@ -175,7 +175,7 @@ void ButtonsEditor::add()
 
 void ButtonsEditor::removeAt(int index)
 {
-    m_document->edit(QStringLiteral("buttons:remove"), [index](wa::Message& m) {
+    m_document->edit(QStringLiteral("structure:buttons-remove"), [index](wa::Message& m) {
         auto& buttons = buttonsOf(m);
         if (index < static_cast<int>(buttons.size()))
             buttons.erase(buttons.begin() + index);
@@ -184,7 +184,7 @@ void ButtonsEditor::removeAt(int index)
 
 void ButtonsEditor::move(int from, int to)
 {
-    m_document->edit(QStringLiteral("buttons:move"), [from, to](wa::Message& m) {
+    m_document->edit(QStringLiteral("structure:buttons-move"), [from, to](wa::Message& m) {
         auto& buttons = buttonsOf(m);
         if (from >= 0 && to >= 0 && from < static_cast<int>(buttons.size()) && to < static_cast<int>(buttons.size()))
             std::swap(buttons[static_cast<size_t>(from)], buttons[static_cast<size_t>(to)]);

@@ -243,7 +243,7 @@ QWidget* ComposerForm::buildHeader()
         if (m_loading)
             return;
         const bool byId = m_mediaSource->currentData().toString() == QLatin1String("id");
-        m_document->edit(QStringLiteral("header:source"), [byId](wa::Message& m) {
+        m_document->edit(QStringLiteral("structure:header-source"), [byId](wa::Message& m) {
             wa::Header& h = MessageAccess::header(m);
             if (!h.media)
                 h.media.emplace();
@@ -471,7 +471,7 @@ void ComposerForm::setInteractiveType(InteractiveType type)
         in.body.emplace();
         in.body->text = QString();
     }
-    m_document->edit(QStringLiteral("type"), [&next](wa::Message& m) { m = next; });
+    m_document->edit(QStringLiteral("structure:type"), [&next](wa::Message& m) { m = next; });
     QString text;
     if (!putAside.isEmpty())
         text = tr("A %1 message has no place for %2: kept aside, it comes back when you switch back.")
@@ -495,7 +495,7 @@ void ComposerForm::headerTypeChosen()
     if (m_loading)
         return;
     const QString chosen = m_headerType->currentData().toString();
-    m_document->edit(QStringLiteral("header:type"), [&chosen](wa::Message& m) {
+    m_document->edit(QStringLiteral("structure:header-type"), [&chosen](wa::Message& m) {
         wa::Interactive& in = MessageAccess::interactive(m);
         if (chosen.isEmpty()) {
             in.header.reset();

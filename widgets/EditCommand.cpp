@@ -9,7 +9,8 @@ EditCommand::EditCommand(wa::ComposerDocument* document, const QString& key, con
     , m_before(before)
     , m_after(after)
 {
-    setText(QObject::tr("Edit %1").arg(key.section(QLatin1Char(':'), 0, 0)));
+    const int part = key.startsWith(QLatin1String("structure:")) ? 1 : 0; // "structure:add-row:3" → "add-row"
+    setText(QObject::tr("Edit %1").arg(key.section(QLatin1Char(':'), part, part)));
 }
 
 void EditCommand::undo()
@@ -29,14 +30,8 @@ int EditCommand::id() const
 
 bool EditCommand::isMergeable(const QString& key)
 {
-    // Typing in a field merges; adding, removing, moving, duplicating and switching do not.
-    static const char* const structural[] = {"add",  "remove", "move",   "duplicate", "generate",
-                                             "drop", "type",   "source", "insert"};
-    for (const char* word : structural) {
-        if (key.contains(QLatin1String(word)))
-            return false;
-    }
-    return true;
+    // Typing in a field merges; structural edits (adding, removing, moving, switching) never do.
+    return !key.startsWith(QLatin1String("structure:"));
 }
 
 bool EditCommand::mergeWith(const QUndoCommand* other)

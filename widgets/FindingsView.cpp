@@ -21,14 +21,19 @@ protected:
         const QVariant severity = index.data(wa::FindingsModel::SeverityRole);
         if (!severity.isValid())
             return;
-        const bool error = severity.toInt() == static_cast<int>(wa::Severity::Error);
-        QStyle* style = option->widget ? option->widget->style() : QApplication::style();
-        option->icon = style->standardIcon(error ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxWarning);
+        option->icon =
+            FindingsView::severityIcon(severity.toInt() == static_cast<int>(wa::Severity::Error), option->widget);
         option->features |= QStyleOptionViewItem::HasDecoration;
     }
 };
 
 } // namespace
+
+QIcon FindingsView::severityIcon(bool error, const QWidget* widget)
+{
+    QStyle* style = widget ? widget->style() : QApplication::style();
+    return style->standardIcon(error ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxWarning);
+}
 
 FindingsView::FindingsView(QWidget* parent)
     : QListView(parent)

@@ -9,4 +9,7 @@ class FindingsView : public QListView
 
 public:
     explicit FindingsView(QWidget* parent = nullptr);
+
+    // The icon of a finding's severity, in the widget's style (also the trees' marks).
+    static QIcon severityIcon(bool error, const QWidget* widget);
 };

@@ -124,7 +124,7 @@ FlowEditor::FlowEditor(wa::ComposerDocument* document, QWidget* parent)
         if (m_loading)
             return;
         const bool byName = m_idOrName->currentData().toString() == QLatin1String("flow_name");
-        m_document->edit(QStringLiteral("flow:id-or-name"), [byName](wa::Message& m) {
+        m_document->edit(QStringLiteral("structure:flow-id-or-name"), [byName](wa::Message& m) {
             wa::ActionParameters& p = MessageAccess::parameters(m);
             const QString value = (byName ? p.flowId : p.flowName).value_or(QString());
             (byName ? p.flowId : p.flowName).reset();

@@ -1,9 +1,7 @@
 #include "ListEditor.h"
 
-#include <QApplication>
 #include <QFormLayout>
 #include <QHelpEvent>
-#include <QStyle>
 #include <QStyledItemDelegate>
 #include <QToolTip>
 #include <QHBoxLayout>
@@ -18,6 +16,7 @@
 
 #include "ComposerDocument.h"
 #include "FieldEditor.h"
+#include "FindingsView.h"
 #include "LimitsTable.h"
 #include "ListTreeModel.h"
 
@@ -55,8 +54,7 @@ protected:
         QStyledItemDelegate::initStyleOption(option, index);
         if (const wa::Finding* f = findingFor(index)) {
             const bool error = f->severity == wa::Severity::Error;
-            QStyle* style = option->widget ? option->widget->style() : QApplication::style();
-            option->icon = style->standardIcon(error ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxWarning);
+            option->icon = FindingsView::severityIcon(error, option->widget);
             option->features |= QStyleOptionViewItem::HasDecoration;
             if (error)
                 option->palette.setColor(QPalette::Text, QColor(0xB3, 0x26, 0x1E));
