@@ -2,9 +2,7 @@
 
 #include <QDateTime>
 #include <QJsonObject>
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QTimer>
+#include <QPointer>
 #include <QUrlQuery>
 
 #include "EventStore.h"
@@ -60,69 +58,47 @@ WebhookServer::Sink WebhookServer::sinkInto(EventStore* store)
 
 WebhookServer::WebhookServer(QObject* parent)
     : QObject(parent)
-    , m_server(new QTcpServer(this))
+    , m_http(new HttpServer(this))
 {
-    m_server->setMaxPendingConnections(kMaxConnections);
-    // The kernel's queue of connections not yet accepted; Qt's default of 50 would make a burst of
-    // clients wait on TCP retries.
-    m_server->setListenBacklogSize(kMaxConnections);
-    connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &WebhookServer::accept);
+    m_http->setHandler([this](const HttpRequest& request, const QHostAddress& peer, HttpServer::Answer answer) {
+        ReceivedRequest received;
+        received.request = request;
+        received.remoteAddress = peer;
+        received.receivedAtMs = QDateTime::currentMSecsSinceEpoch();
+        handle(received, [answer](const QByteArray& response) { answer(response); });
+    });
 }
 
 WebhookServer::~WebhookServer() = default;
 
 bool WebhookServer::listen(const QHostAddress& address, quint16 port, QString* error)
 {
-    if (!m_server->listen(address, port)) {
-        *error =
-            QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(m_server->errorString());
-        return false;
-    }
-    return true;
+    return m_http->listen(address, port, error);
 }
 
 void WebhookServer::close()
 {
-    m_server->close();
+    m_http->close();
 }
 
 bool WebhookServer::isListening() const
 {
-    return m_server->isListening();
+    return m_http->isListening();
 }
 
 quint16 WebhookServer::port() const
 {
-    return m_server->serverPort();
+    return m_http->port();
 }
 
 QHostAddress WebhookServer::address() const
 {
-    return m_server->serverAddress();
+    return m_http->address();
 }
 
 int WebhookServer::connectionCount() const
 {
-    int n = 0;
-    for (const QPointer<WebhookConnection>& c : m_connections)
-        n += c ? 1 : 0;
-    return n;
-}
-
-void WebhookServer::accept()
-{
-    m_connections.removeAll(nullptr);
-    while (QTcpSocket* socket = m_server->nextPendingConnection()) {
-        if (m_connections.size() >= kMaxConnections) {
-            // Over the cap: refused at once, so that the connections already served go on.
-            socket->write(
-                HttpRequestParser::response(503, "too many connections\n", "text/plain; charset=utf-8", false));
-            socket->disconnectFromHost();
-            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-            continue;
-        }
-        m_connections.append(new WebhookConnection(socket, this, m_idleTimeoutMs));
-    }
+    return m_http->connectionCount();
 }
 
 void WebhookServer::handle(const ReceivedRequest& incoming, std::function<void(const QByteArray&)> answer)
@@ -204,86 +180,6 @@ void WebhookServer::store(ReceivedRequest request, QList<WebhookEvent> events,
             emit self->received(request, storedEvents);
         answer(ok);
     });
-}
-
-// --- one connection -------------------------------------------------------------------------------
-
-WebhookConnection::WebhookConnection(QTcpSocket* socket, WebhookServer* server, int idleTimeoutMs)
-    : QObject(server)
-    , m_socket(socket)
-    , m_server(server)
-    , m_idle(new QTimer(this))
-{
-    socket->setParent(this);
-    m_idle->setSingleShot(true);
-    m_idle->setInterval(idleTimeoutMs);
-    connect(m_idle, &QTimer::timeout, this, &WebhookConnection::idle);
-    connect(socket, &QTcpSocket::readyRead, this, &WebhookConnection::readBytes);
-    connect(socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
-    m_idle->start();
-    if (socket->bytesAvailable() > 0)
-        readBytes();
-}
-
-void WebhookConnection::readBytes()
-{
-    // The idle timer is not restarted by bytes: a client trickling a request byte by byte is
-    // closed when the whole request has taken longer than the limit.
-    m_parser.feed(m_socket->readAll());
-    processBuffered();
-}
-
-void WebhookConnection::processBuffered()
-{
-    while (!m_waiting) {
-        const HttpRequestParser::Status status = m_parser.status();
-        if (status == HttpRequestParser::Status::Error) {
-            send(m_parser.errorResponse(), true);
-            return;
-        }
-        if (m_parser.takeExpectContinue())
-            m_socket->write(HttpRequestParser::continueResponse());
-        if (status != HttpRequestParser::Status::Complete)
-            return;
-        ReceivedRequest received;
-        received.request = m_parser.takeRequest();
-        received.remoteAddress = m_socket->peerAddress();
-        received.receivedAtMs = QDateTime::currentMSecsSinceEpoch();
-        m_closeAfterAnswer = !received.request.keepAlive;
-        m_waiting = true;
-        m_idle->stop(); // the wait for the store is ours, not the client's
-        QPointer<WebhookConnection> self(this);
-        m_server->handle(received, [self](const QByteArray& response) {
-            if (!self)
-                return;
-            self->m_waiting = false;
-            self->send(response, self->m_closeAfterAnswer);
-            if (!self->m_closeAfterAnswer) {
-                self->m_idle->start();
-                self->m_parser.feed({});
-                self->processBuffered();
-            }
-        });
-    }
-}
-
-void WebhookConnection::send(const QByteArray& response, bool close)
-{
-    m_socket->write(response);
-    if (close)
-        m_socket->disconnectFromHost();
-}
-
-void WebhookConnection::idle()
-{
-    if (m_waiting)
-        return;
-    if (m_parser.hasPartialRequest())
-        m_socket->write(
-            HttpRequestParser::response(408, "request not completed in time\n", "text/plain; charset=utf-8", false));
-    m_socket->disconnectFromHost();
-    // a client that does not close its end is cut off
-    QTimer::singleShot(1000, m_socket, [socket = m_socket] { socket->abort(); });
 }
 
 } // namespace wa

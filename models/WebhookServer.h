@@ -6,19 +6,14 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
-#include <QPointer>
 
 #include "HttpRequestParser.h"
+#include "HttpServer.h"
 #include "WebhookEvent.h"
-
-class QTcpServer;
-class QTcpSocket;
-class QTimer;
 
 namespace wa {
 
 class EventStore;
-class WebhookConnection;
 
 // What the listener hands over for storing: the request as received and what was made of it.
 struct ReceivedRequest
@@ -30,7 +25,7 @@ struct ReceivedRequest
     WebhookEvent::Signature signature = WebhookEvent::Signature::Unsigned;
 };
 
-// The embedded webhook listener: HTTP/1.1 on a QTcpServer, requests parsed by HttpRequestParser.
+// The embedded webhook listener: HTTP/1.1 on an HttpServer (requests parsed by HttpRequestParser).
 // GET answers Meta's verification; POST checks X-Hub-Signature-256, parses the events and hands
 // them to the sink, answering 200 only once the sink says they are stored. Limits answer with
 // their status codes (400, 413, 431), idle or trickling clients are closed, connections are capped.
@@ -39,9 +34,11 @@ class WebhookServer : public QObject
     Q_OBJECT
 
 public:
-    static constexpr int kDefaultPort = 8765;    // not on any browser's blocked list
-    static constexpr int kIdleTimeoutMs = 10000; // a client idle or trickling this long is closed
-    static constexpr int kMaxConnections = 256;  // more are refused, the others unaffected
+    static constexpr int kDefaultPort = 8765; // not on any browser's blocked list
+    // The HttpServer's limits: a client idle or trickling this long is closed; more connections
+    // than this are refused, the others unaffected.
+    static constexpr int kIdleTimeoutMs = HttpServer::kIdleTimeoutMs;
+    static constexpr int kMaxConnections = HttpServer::kMaxConnections;
 
     // Stores a request and its events; calls `done(ok, storedEvents)` once they are committed
     // (ok = false answers 500 so that Meta retries). storedEvents carry the duplicate marks.
@@ -57,7 +54,7 @@ public:
     void setVerifyToken(const QByteArray& token) { m_verifyToken = token; }
     void setAppSecret(const QByteArray& secret) { m_appSecret = secret; }
     void setSink(Sink sink) { m_sink = std::move(sink); }
-    void setIdleTimeout(int milliseconds) { m_idleTimeoutMs = milliseconds; }
+    void setIdleTimeout(int milliseconds) { m_http->setIdleTimeout(milliseconds); }
 
     // Binds 127.0.0.1 unless told otherwise; port 0 picks a free one. False and why on failure.
     bool listen(const QHostAddress& address, quint16 port, QString* error);
@@ -72,40 +69,14 @@ signals:
     void received(const wa::ReceivedRequest& request, const QList<wa::WebhookEvent>& events);
 
 private:
-    friend class WebhookConnection;
-    void accept();
-    // Answers one request on a connection; `answer` is called (maybe later) with the response.
+    // Answers one request; `answer` is called (maybe later) with the response.
     void handle(const ReceivedRequest& received, std::function<void(const QByteArray&)> answer);
     void store(ReceivedRequest received, QList<WebhookEvent> events, std::function<void(const QByteArray&)> answer);
 
-    QTcpServer* m_server;
+    HttpServer* m_http;
     QByteArray m_verifyToken;
     QByteArray m_appSecret;
     Sink m_sink;
-    int m_idleTimeoutMs = kIdleTimeoutMs;
-    QList<QPointer<WebhookConnection>> m_connections;
-};
-
-// One client connection: buffers and parses its bytes, answers its requests in order.
-class WebhookConnection : public QObject
-{
-    Q_OBJECT
-
-public:
-    WebhookConnection(QTcpSocket* socket, WebhookServer* server, int idleTimeoutMs);
-
-private:
-    void readBytes();
-    void processBuffered();
-    void send(const QByteArray& response, bool close);
-    void idle();
-
-    QTcpSocket* m_socket;
-    WebhookServer* m_server;
-    HttpRequestParser m_parser;
-    QTimer* m_idle;
-    bool m_waiting = false; // an answer is pending (stored asynchronously): later requests wait
-    bool m_closeAfterAnswer = false;
 };
 
 } // namespace wa

@@ -1,0 +1,204 @@
+#include "HttpServer.h"
+
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace wa {
+
+// One client connection: buffers and parses its bytes, answers its requests in order. Deleted
+// (later) when the client is gone; the socket is its child.
+class HttpConnection : public QObject
+{
+public:
+    HttpConnection(QTcpSocket* socket, HttpServer* server, int idleTimeoutMs);
+
+private:
+    void readBytes();
+    void processBuffered();
+    void answered(const QByteArray& response);
+    void send(const QByteArray& response, bool close);
+    void idle();
+
+    QTcpSocket* m_socket;
+    HttpServer* m_server;
+    HttpRequestParser m_parser;
+    QTimer* m_idle;
+    bool m_waiting = false; // an answer is pending (given asynchronously): later requests wait
+    bool m_closeAfterAnswer = false;
+    bool m_dispatching = false; // inside the handler: an answer given at once is not re-entered
+    bool m_closing = false;
+};
+
+HttpServer::HttpServer(QObject* parent)
+    : QObject(parent)
+    , m_server(new QTcpServer(this))
+{
+    m_server->setMaxPendingConnections(kMaxConnections);
+    m_server->setListenBacklogSize(kListenBacklog);
+    connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &HttpServer::accept);
+}
+
+HttpServer::~HttpServer() = default;
+
+bool HttpServer::listen(const QHostAddress& address, quint16 port, QString* error)
+{
+    if (!m_server->listen(address, port)) {
+        *error =
+            QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(m_server->errorString());
+        return false;
+    }
+    return true;
+}
+
+void HttpServer::close()
+{
+    m_server->close();
+}
+
+bool HttpServer::isListening() const
+{
+    return m_server->isListening();
+}
+
+quint16 HttpServer::port() const
+{
+    return m_server->serverPort();
+}
+
+QHostAddress HttpServer::address() const
+{
+    return m_server->serverAddress();
+}
+
+int HttpServer::connectionCount() const
+{
+    int n = 0;
+    for (const QPointer<HttpConnection>& c : m_connections)
+        n += c ? 1 : 0;
+    return n;
+}
+
+void HttpServer::accept()
+{
+    m_connections.removeAll(nullptr);
+    while (QTcpSocket* socket = m_server->nextPendingConnection()) {
+        if (m_connections.size() >= kMaxConnections) {
+            // Over the cap: refused at once, so that the connections already served go on.
+            socket->write(
+                HttpRequestParser::response(503, "too many connections\n", "text/plain; charset=utf-8", false));
+            socket->disconnectFromHost();
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            continue;
+        }
+        m_connections.append(new HttpConnection(socket, this, m_idleTimeoutMs));
+    }
+}
+
+void HttpServer::handle(const HttpRequest& request, const QHostAddress& peer, Answer answer)
+{
+    if (!m_handler) {
+        answer(HttpRequestParser::response(404, "nothing is served here\n", "text/plain; charset=utf-8",
+                                           request.keepAlive));
+        return;
+    }
+    m_handler(request, peer, std::move(answer));
+}
+
+// --- one connection -------------------------------------------------------------------------------
+
+HttpConnection::HttpConnection(QTcpSocket* socket, HttpServer* server, int idleTimeoutMs)
+    : QObject(server)
+    , m_socket(socket)
+    , m_server(server)
+    , m_idle(new QTimer(this))
+{
+    socket->setParent(this);
+    m_idle->setSingleShot(true);
+    m_idle->setInterval(idleTimeoutMs);
+    connect(m_idle, &QTimer::timeout, this, &HttpConnection::idle);
+    connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::readBytes);
+    connect(socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
+    m_idle->start();
+    if (socket->bytesAvailable() > 0)
+        readBytes();
+}
+
+void HttpConnection::readBytes()
+{
+    // The idle timer is not restarted by bytes: a client trickling a request byte by byte is
+    // closed when the whole request has taken longer than the limit.
+    const QByteArray bytes = m_socket->readAll();
+    if (m_closing)
+        return; // the connection is being closed: what the client still sends is dropped
+    m_parser.feed(bytes);
+    processBuffered();
+}
+
+void HttpConnection::processBuffered()
+{
+    while (!m_waiting && !m_closing) {
+        const HttpRequestParser::Status status = m_parser.status();
+        if (status == HttpRequestParser::Status::Error) {
+            send(m_parser.errorResponse(), true);
+            return;
+        }
+        if (m_parser.takeExpectContinue())
+            m_socket->write(HttpRequestParser::continueResponse());
+        if (status != HttpRequestParser::Status::Complete)
+            return;
+        const HttpRequest request = m_parser.takeRequest();
+        m_closeAfterAnswer = !request.keepAlive;
+        m_waiting = true;
+        m_idle->stop(); // the wait for the answer is ours, not the client's
+        QPointer<HttpConnection> self(this);
+        m_dispatching = true;
+        m_server->handle(request, m_socket->peerAddress(), [self](const QByteArray& response) {
+            if (!self || !self->m_waiting)
+                return; // the client is gone, or a second answer to the same request
+            self->answered(response);
+        });
+        if (!self)
+            return;
+        m_dispatching = false;
+        // Answered at once: the loop goes on with what is buffered (no recursion per request).
+    }
+}
+
+void HttpConnection::answered(const QByteArray& response)
+{
+    m_waiting = false;
+    send(response, m_closeAfterAnswer);
+    if (m_closing)
+        return;
+    m_idle->start();
+    m_parser.feed({});
+    if (!m_dispatching)
+        processBuffered();
+}
+
+void HttpConnection::send(const QByteArray& response, bool close)
+{
+    m_socket->write(response);
+    if (close) {
+        m_closing = true; // nothing more is read or answered on this connection
+        m_idle->stop();
+        m_socket->disconnectFromHost();
+        // a client that neither reads nor closes its end is cut off
+        QTimer::singleShot(HttpServer::kAbortAfterCloseMs, m_socket, [socket = m_socket] { socket->abort(); });
+    }
+}
+
+void HttpConnection::idle()
+{
+    if (m_waiting)
+        return;
+    if (m_parser.hasPartialRequest())
+        m_socket->write(
+            HttpRequestParser::response(408, "request not completed in time\n", "text/plain; charset=utf-8", false));
+    m_socket->disconnectFromHost();
+    // a client that does not close its end is cut off
+    QTimer::singleShot(HttpServer::kAbortAfterCloseMs, m_socket, [socket = m_socket] { socket->abort(); });
+}
+
+} // namespace wa

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <functional>
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+
+#include "HttpRequestParser.h"
+
+class QTcpServer;
+
+namespace wa {
+
+class HttpConnection;
+
+// The HTTP/1.1 server under the embedded servers (webhook listener, sandbox): a QTcpServer with
+// one connection object per client that buffers its bytes, parses them with HttpRequestParser and
+// answers its requests in order — pipelined requests wait for the answer before them, which may
+// come later (asynchronously). Keep-alive unless the client says otherwise.
+//
+// Limits, each answered with its status code: the parser's body and header limits (413, 431, 414,
+// 400, 505, then close); a client idle or trickling a request for longer than the idle timeout
+// (408 when part of a request came, then close); more than kMaxConnections clients (503 to the
+// newcomer, the others unaffected).
+class HttpServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kIdleTimeoutMs = 10000; // a client idle or trickling this long is closed
+    static constexpr int kMaxConnections = 256;  // more are refused, the others unaffected
+    // The kernel's queue of connections not yet accepted; Qt's default of 50 would make a burst of
+    // clients wait on TCP retries.
+    static constexpr int kListenBacklog = kMaxConnections;
+    // After closing its end, how long a client gets to close its own before it is cut off.
+    static constexpr int kAbortAfterCloseMs = 1000;
+
+    // Called with the whole response (HttpRequestParser::response()), at once or later; once only.
+    using Answer = std::function<void(QByteArray response)>;
+    // Answers one request. The connection closes after the answer when request.keepAlive is false.
+    using Handler = std::function<void(const HttpRequest& request, const QHostAddress& peer, Answer answer)>;
+
+    explicit HttpServer(QObject* parent = nullptr);
+    ~HttpServer() override;
+
+    // Without a handler every request is answered 404.
+    void setHandler(Handler handler) { m_handler = std::move(handler); }
+    // For the connections accepted from now on.
+    void setIdleTimeout(int milliseconds) { m_idleTimeoutMs = milliseconds; }
+    int idleTimeout() const { return m_idleTimeoutMs; }
+
+    // Binds the address (port 0 picks a free one). False and why on failure.
+    bool listen(const QHostAddress& address, quint16 port, QString* error);
+    // Stops accepting; the connections already open are served to their end.
+    void close();
+    bool isListening() const;
+    quint16 port() const;
+    QHostAddress address() const;
+    int connectionCount() const;
+
+private:
+    friend class HttpConnection;
+    void accept();
+    void handle(const HttpRequest& request, const QHostAddress& peer, Answer answer);
+
+    QTcpServer* m_server;
+    Handler m_handler;
+    int m_idleTimeoutMs = kIdleTimeoutMs;
+    QList<QPointer<HttpConnection>> m_connections;
+};
+
+} // namespace wa
