@@ -9,6 +9,7 @@
 
 #include "ListenCommand.h"
 #include "RenderCommand.h"
+#include "SendCommand.h"
 #include "ValidateCommand.h"
 
 namespace {
@@ -27,6 +28,10 @@ const char kUsage[] = "Usage: wa-composer [COMMAND] [OPTIONS]\n"
                       "                  paint the phone preview of a payload into a PNG\n"
                       "  listen [--port N] [--bind ADDR] [--verify-token T] [--app-secret S] [--json] [--db FILE]\n"
                       "                  run the webhook listener; one line per event\n"
+                      "  send [--profile NAME] [--to NUMBER] FILE\n"
+                      "  send --base-url URL --phone-number-id ID [--api-version vNN.N] [--on-premises] FILE\n"
+                      "                  send a message and print the response (token from WA_ACCESS_TOKEN\n"
+                      "                  or the profile's keychain entry, never printed)\n"
                       "\n"
                       "Options:\n"
                       "  -h, --help      show this help\n"
@@ -75,6 +80,8 @@ int CommandLine::run(const QStringList& arguments)
                                                              : nullptr;
     if (command == QLatin1String("listen"))
         return ListenCommand::run(arguments, out, err);
+    if (command == QLatin1String("send"))
+        return SendCommand::run(arguments, out, err);
     if (run) {
         QFile standardInput;
         if (!standardInput.open(stdin, QIODevice::ReadOnly)) {

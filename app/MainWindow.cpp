@@ -29,6 +29,16 @@
 
 #include "BubbleContent.h"
 #include "EventConsole.h"
+#include "ExchangeView.h"
+#include "HistoryView.h"
+#include "KeychainSecretStore.h"
+#include "MessageSender.h"
+#include "ProfileDialog.h"
+#include "ProfileStore.h"
+#include "SandboxServer.h"
+#include "SendController.h"
+#include "SendHistory.h"
+#include "Validator.h"
 #include "EventStore.h"
 #include "WebhookReplayer.h"
 #include "WebhookServer.h"
@@ -176,6 +186,10 @@ MainWindow::MainWindow(QWidget* parent)
     consoleDock->setObjectName(QStringLiteral("webhookConsole"));
     consoleDock->setWidget(buildConsole());
     addDockWidget(Qt::BottomDockWidgetArea, consoleDock);
+    buildSending();
+    tabifyDockWidget(consoleDock, m_sendDock);
+    tabifyDockWidget(m_sendDock, m_historyDock);
+    consoleDock->raise();
 
     connect(m_document, &wa::ComposerDocument::changed, this, &MainWindow::documentChanged);
     connect(m_document, &wa::ComposerDocument::modifiedChanged, this, &MainWindow::updateTitle);
@@ -296,6 +310,216 @@ void MainWindow::showGallery()
     StarterGallery gallery(starters(), this);
     if (gallery.exec() == QDialog::Accepted && !gallery.chosenType().isEmpty())
         newFromStarter(gallery.chosenType());
+}
+
+QString MainWindow::historyPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1String("/history.sqlite");
+}
+
+void MainWindow::buildSending()
+{
+    // Tests run with QStandardPaths' test mode: they never touch the real keychain.
+    if (QStandardPaths::isTestModeEnabled())
+        m_secrets = new wa::MemorySecretStore(this);
+    else
+        m_secrets = new wa::KeychainSecretStore(this);
+    m_history = new wa::SendHistory(this);
+    QString historyError;
+    QDir().mkpath(QFileInfo(historyPath()).absolutePath());
+    if (!m_history->open(historyPath(), &historyError))
+        statusBar()->showMessage(tr("The send history cannot be opened: %1").arg(historyError));
+    m_send = new SendController(new QSettings(this), m_secrets, m_history, this);
+
+    // The embedded sandbox, where the Sandbox profile sends: on its usual port when that is free
+    // (bots are pointed at it), else on any free one. Tests always take a free one.
+    m_sandbox = new wa::SandboxServer(this);
+    QString sandboxError;
+    const bool usualPort = !QStandardPaths::isTestModeEnabled() &&
+                           m_sandbox->listen(QHostAddress::LocalHost, wa::SandboxServer::kDefaultPort, &sandboxError);
+    if (usualPort || m_sandbox->listen(QHostAddress::LocalHost, 0, &sandboxError))
+        m_send->setSandbox(QUrl(m_sandbox->baseUrl()), wa::SandboxServer::kDefaultAccessToken);
+    else
+        statusBar()->showMessage(tr("The embedded sandbox cannot listen: %1").arg(sandboxError));
+    askToSendWithWarnings = [this](const QList<wa::Finding>& warnings) {
+        QStringList lines;
+        for (const wa::Finding& warning : warnings)
+            lines << QStringLiteral("• %1: %2").arg(warning.path, warning.message);
+        return QMessageBox::question(this, tr("Send with warnings?"),
+                                     tr("The message has %1:\n\n%2\n\nSend it anyway?")
+                                         .arg(countText(int(warnings.size()), tr("warning"), tr("warnings")),
+                                              lines.join(QLatin1Char('\n'))),
+                                     QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes;
+    };
+
+    m_exchange = new ExchangeView(this);
+    m_sendDock = new QDockWidget(tr("Send"), this);
+    m_sendDock->setObjectName(QStringLiteral("sendDock"));
+    m_sendDock->setWidget(m_exchange);
+    addDockWidget(Qt::BottomDockWidgetArea, m_sendDock);
+    m_historyView = new HistoryView(m_history, this);
+    m_historyDock = new QDockWidget(tr("History"), this);
+    m_historyDock->setObjectName(QStringLiteral("historyDock"));
+    m_historyDock->setWidget(m_historyView);
+    addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
+    connect(m_historyView, &HistoryView::openRequested, this, &MainWindow::openFromHistory);
+    connect(m_historyView, &HistoryView::resendRequested, this, &MainWindow::resendFromHistory);
+    // Delivery statuses reach the history as the listener receives them.
+    connect(m_listener, &wa::WebhookServer::received, this,
+            [this](const wa::ReceivedRequest&, const QList<wa::WebhookEvent>& events) {
+                m_history->applyStatuses(events);
+            });
+
+    QToolBar* toolbar = addToolBar(tr("Send"));
+    toolbar->setObjectName(QStringLiteral("sendToolBar"));
+    toolbar->addWidget(new QLabel(tr(" Profile: "), this));
+    m_profileBox = new QComboBox(this);
+    m_profileBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_profileBox->setToolTip(tr("Where Send sends: the embedded sandbox, the Cloud API or an On-Premises gateway"));
+    toolbar->addWidget(m_profileBox);
+    toolbar->addAction(tr("Profiles…"), this, &MainWindow::showProfiles);
+    m_sendAction = toolbar->addAction(tr("Send"), this, &MainWindow::sendMessage);
+    m_sendAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    m_sendAction->setToolTip(tr("Validate and send the message through the chosen profile (Ctrl+Return)"));
+    m_cancelAction = toolbar->addAction(tr("Cancel"), this, &MainWindow::cancelSend);
+    m_cancelAction->setEnabled(false);
+    m_cancelAction->setToolTip(tr("Abort the send in flight"));
+    fillProfiles();
+    connect(m_send->profiles(), &wa::ProfileStore::profilesChanged, this, &MainWindow::fillProfiles);
+    connect(m_send->profiles(), &wa::ProfileStore::currentChanged, this, &MainWindow::fillProfiles);
+    connect(m_profileBox, &QComboBox::activated, this,
+            [this](int index) { m_send->profiles()->setCurrent(m_profileBox->itemText(index)); });
+    connect(m_send, &SendController::started, this, [this](const QString& profile, const QString& step) {
+        m_exchange->showPending(step == QLatin1String("secret")
+                                    ? tr("Sending through \u201c%1\u201d\u2026").arg(profile)
+                                    : tr("Sending through \u201c%1\u201d: %2\u2026").arg(profile, step));
+    });
+    connect(m_send, &SendController::finished, this, &MainWindow::sendFinished);
+
+    m_secretsState = new QLabel(this);
+    statusBar()->addPermanentWidget(m_secretsState);
+    auto describeSecrets = [this] {
+        m_secretsState->setText(m_secrets->isPersistent() ? QString() : tr("Secrets: this session only"));
+        m_secretsState->setToolTip(m_secrets->describe());
+    };
+    connect(m_secrets, &wa::SecretStore::backendChanged, this, describeSecrets);
+    describeSecrets();
+}
+
+void MainWindow::fillProfiles()
+{
+    const QSignalBlocker blocker(m_profileBox);
+    m_profileBox->clear();
+    for (const wa::ConnectionProfile& profile : m_send->profiles()->profiles())
+        m_profileBox->addItem(profile.name);
+    m_profileBox->setCurrentText(m_send->profiles()->currentName());
+}
+
+void MainWindow::showProfiles()
+{
+    ProfileDialog dialog(m_send->profiles(), m_secrets, this);
+    dialog.exec();
+}
+
+void MainWindow::sendMessage()
+{
+    if (m_send->busy()) {
+        statusBar()->showMessage(tr("A send is in flight: wait for it or cancel it."), 4000);
+        return;
+    }
+    const wa::ConnectionProfile profile = m_send->effectiveProfile({});
+    const wa::Message& message = m_document->message();
+    QList<wa::Finding> errors;
+    QList<wa::Finding> warnings;
+    for (const wa::Finding& finding : wa::Validator::validate(message, profile.family()))
+        (finding.severity == wa::Severity::Error ? errors : warnings).append(finding);
+    if (!errors.isEmpty()) {
+        m_findingsView->setFocus();
+        if (auto* findingsPanel = m_findingsView->parentWidget())
+            findingsPanel->show();
+        m_exchange->showPending(tr("Not sent: the message has %1 — fix them first (listed under the JSON pane).")
+                                    .arg(countText(int(errors.size()), tr("error"), tr("errors"))));
+        m_sendDock->raise();
+        statusBar()->showMessage(
+            tr("Not sent: %1 in the message").arg(countText(int(errors.size()), tr("error"), tr("errors"))), 8000);
+        return;
+    }
+    if (!warnings.isEmpty()) {
+        QStringList keys;
+        for (const wa::Finding& warning : std::as_const(warnings))
+            keys << warning.path + QLatin1Char('|') + warning.code;
+        const QString signature = keys.join(QLatin1Char('\n'));
+        if (signature != m_acceptedWarnings) {
+            if (!askToSendWithWarnings || !askToSendWithWarnings(warnings))
+                return;
+            m_acceptedWarnings = signature;
+        }
+    }
+    m_sendDock->raise();
+    m_sendAction->setEnabled(false);
+    m_cancelAction->setEnabled(true);
+    m_send->send(message);
+}
+
+void MainWindow::cancelSend()
+{
+    m_send->cancel();
+}
+
+void MainWindow::sendFinished(const wa::SendOutcome& outcome, qint64 historyId)
+{
+    Q_UNUSED(historyId)
+    m_sendAction->setEnabled(true);
+    m_cancelAction->setEnabled(false);
+    m_exchange->showOutcome(outcome);
+    m_sendDock->raise();
+    statusBar()->showMessage(outcome.summary(), 10000);
+}
+
+bool MainWindow::openFromHistory(qint64 id)
+{
+    const auto record = m_history->find(id);
+    if (!record)
+        return false;
+    const wa::DecodeResult decoded = wa::MessageCodec::decode(record->payload);
+    if (!decoded.ok()) {
+        statusBar()->showMessage(tr("The stored payload cannot be read: %1").arg(decoded.error.message), 6000);
+        return false;
+    }
+    if (!maybeSave())
+        return false;
+    m_document->setMessage(*decoded.message);
+    m_document->setFilePath({});
+    m_undo->clear();
+    refreshJsonPane();
+    updateTitle();
+    statusBar()->showMessage(
+        tr("Opened the message sent %1 to %2")
+            .arg(QLocale().toString(record->sentAt.toLocalTime(), QLocale::ShortFormat), record->recipient),
+        6000);
+    return true;
+}
+
+void MainWindow::resendFromHistory(qint64 id)
+{
+    const auto record = m_history->find(id);
+    if (!record)
+        return;
+    const wa::DecodeResult decoded = wa::MessageCodec::decode(record->payload);
+    if (!decoded.ok()) {
+        statusBar()->showMessage(tr("The stored payload cannot be read: %1").arg(decoded.error.message), 6000);
+        return;
+    }
+    if (!m_send->profiles()->contains(record->profileName)) {
+        statusBar()->showMessage(tr("The profile \u201c%1\u201d no longer exists.").arg(record->profileName), 6000);
+        return;
+    }
+    if (m_send->busy())
+        return;
+    m_sendAction->setEnabled(false);
+    m_cancelAction->setEnabled(true);
+    m_sendDock->raise();
+    m_send->send(*decoded.message, record->profileName);
 }
 
 QString MainWindow::eventStorePath()

@@ -10,6 +10,11 @@
 
 class ComposerForm;
 class EventConsole;
+class ExchangeView;
+class HistoryView;
+class SendController;
+class QAction;
+class QDockWidget;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -26,7 +31,12 @@ namespace wa {
 class ComposerDocument;
 class EventStore;
 class FindingsModel;
+class SandboxServer;
+class SecretStore;
+class SendHistory;
 class WebhookServer;
+struct Finding;
+struct SendOutcome;
 } // namespace wa
 
 // The composer: the form, the phone preview, the live JSON pane and the findings, on one document
@@ -80,6 +90,26 @@ public:
     // The payload as curl, the token as a placeholder.
     QString curlCommand() const;
 
+    // Sending. Send validates in the chosen profile's form first: errors block (the findings panel
+    // is shown), warnings ask once (askToSendWithWarnings; the same warnings are not asked again).
+    void sendMessage();
+    void cancelSend();
+    // Puts a sent payload of the history back into the composer.
+    bool openFromHistory(qint64 id);
+    // Sends a payload of the history again, through the profile it went through.
+    void resendFromHistory(qint64 id);
+    void showProfiles();
+    static QString historyPath();
+    SendController* sendController() const { return m_send; }
+    wa::SandboxServer* sandbox() const { return m_sandbox; }
+    wa::SendHistory* history() const { return m_history; }
+    ExchangeView* exchangeView() const { return m_exchange; }
+    HistoryView* historyView() const { return m_historyView; }
+    QComboBox* profileBox() const { return m_profileBox; }
+    QAction* sendAction() const { return m_sendAction; }
+    QAction* cancelAction() const { return m_cancelAction; }
+    std::function<bool(const QList<wa::Finding>& warnings)> askToSendWithWarnings;
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
@@ -97,6 +127,9 @@ private:
     void updateTitle();
     void addRecent(const QString& fileName);
     void fillRecentMenu();
+    void buildSending();
+    void fillProfiles();
+    void sendFinished(const wa::SendOutcome& outcome, qint64 historyId);
 
     wa::ComposerDocument* m_document;
     QUndoStack* m_undo;
@@ -124,6 +157,19 @@ private:
     QTimer* m_windowClock;
     QString m_windowContact; // the recipient the note was computed for
     wa::CustomerServiceWindow m_window;
+    wa::SecretStore* m_secrets = nullptr;
+    wa::SendHistory* m_history = nullptr;
+    wa::SandboxServer* m_sandbox = nullptr;
+    SendController* m_send = nullptr;
+    ExchangeView* m_exchange = nullptr;
+    HistoryView* m_historyView = nullptr;
+    QDockWidget* m_sendDock = nullptr;
+    QDockWidget* m_historyDock = nullptr;
+    QComboBox* m_profileBox = nullptr;
+    QAction* m_sendAction = nullptr;
+    QAction* m_cancelAction = nullptr;
+    QLabel* m_secretsState = nullptr;
+    QString m_acceptedWarnings; // the warnings the user chose to send with (asked once)
     bool m_updatingJson = false;
     bool m_jsonIsSource = false;
 };

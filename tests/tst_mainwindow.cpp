@@ -34,6 +34,16 @@
 #include "PhonePreview.h"
 #include "EventConsole.h"
 #include "EventTableModel.h"
+#include "ExchangeView.h"
+#include "HistoryView.h"
+#include "ProfileStore.h"
+#include "SandboxServer.h"
+#include "SecretStore.h"
+#include "SendController.h"
+#include "SendHistory.h"
+#include "SendHistoryModel.h"
+#include "TestHttpServer.h"
+#include "WebhookPayloadBuilder.h"
 #include "WebhookServer.h"
 #include "StarterGallery.h"
 #include "Validator.h"
@@ -119,6 +129,14 @@ private slots:
     void previewReplyTap();
     void galleryOffersEveryType();
     void listenerShowsEventsInTheConsole();
+    void sendsThroughTheSandboxAndKeepsHistory();
+    void errorsBlockSending();
+    void warningsAreAskedOnce();
+    void cloudProfileSendsWithItsKeychainToken();
+    void apiErrorIsExplained();
+    void cancelWhileInFlight();
+    void deliveryStatusReachesTheHistory();
+    void historyOpensAndResends();
 };
 
 void TestMainWindow::initTestCase()
@@ -127,6 +145,33 @@ void TestMainWindow::initTestCase()
     QCoreApplication::setOrganizationName(QStringLiteral("wa-composer-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
 }
+
+namespace {
+// A Cloud API profile pointed at a local test server, its token in the window's secret store.
+void useCloudProfile(MainWindow& window, const TestHttpServer& server, const QString& token)
+{
+    ConnectionProfile profile;
+    profile.name = QStringLiteral("Local Cloud");
+    profile.kind = ConnectionProfile::Kind::CloudApi;
+    profile.baseUrl = server.url(QString());
+    profile.phoneNumberId = QStringLiteral("106540352242922");
+    profile.timeoutMs = 5000;
+    QString error;
+    QVERIFY2(window.sendController()->profiles()->put(profile, &error), qPrintable(error));
+    QVERIFY(window.sendController()->profiles()->setCurrent(profile.name));
+    bool written = false;
+    window.sendController()->secrets()->write(profile.secretKey(), token,
+                                              [&](bool ok, const QString&) { written = ok; });
+    QTRY_VERIFY(written);
+    QCOMPARE(window.profileBox()->currentText(), profile.name);
+}
+
+void useSandboxProfile(MainWindow& window)
+{
+    window.sendController()->profiles()->remove(QStringLiteral("Local Cloud"));
+    window.sendController()->profiles()->setCurrent(ProfileStore::kSandboxName);
+}
+} // namespace
 
 void TestMainWindow::init()
 {
@@ -598,6 +643,208 @@ void TestMainWindow::listenerShowsEventsInTheConsole()
         window.resize(1500, 1000);
         window.grab().save(qEnvironmentVariable("WA_SCREENSHOTS") + QLatin1String("/console.png"));
     }
+}
+
+void TestMainWindow::sendsThroughTheSandboxAndKeepsHistory()
+{
+    MainWindow window;
+    useSandboxProfile(window);
+    QVERIFY(window.sandbox()->isListening());
+    const int before = window.history()->count();
+    QSignalSpy accepted(window.sandbox(), &SandboxServer::messageAccepted);
+    window.sendMessage();
+    QTRY_VERIFY(window.sendAction()->isEnabled());
+    QVERIFY2(window.exchangeView()->banner()->text().contains(QStringLiteral("Accepted")),
+             qPrintable(window.exchangeView()->banner()->text()));
+    QCOMPARE(accepted.count(), 1);
+    const auto message = accepted.first().first().value<SandboxMessage>();
+    QCOMPARE(window.history()->count(), before + 1);
+    const SentRecord record = window.history()->records(1).first();
+    QCOMPARE(record.messageId, message.id);
+    QCOMPARE(record.profileName, ProfileStore::kSandboxName);
+    QCOMPARE(record.result, SendOutcome::Result::Accepted);
+    QVERIFY(record.messageId.startsWith(QStringLiteral("wamid.")));
+    // what the sandbox received is the composed payload
+    QCOMPARE(message.payload, QJsonDocument::fromJson(window.document()->toJson()).object());
+    // the request view shows the request with the sandbox token redacted, and the response
+    QVERIFY(window.exchangeView()->requestText().contains(QStringLiteral("Bearer \u2022\u2022\u2022\u2022")));
+    QVERIFY(!window.exchangeView()->requestText().contains(SandboxServer::kDefaultAccessToken));
+    QVERIFY(window.exchangeView()->responseText().contains(message.id));
+    // the history view lists it first
+    QCOMPARE(window.historyView()->model()->index(0, 0).data(SendHistoryModel::MessageIdRole).toString(), message.id);
+}
+
+void TestMainWindow::errorsBlockSending()
+{
+    MainWindow window;
+    useSandboxProfile(window);
+    window.document()->edit(QStringLiteral("test"), [](Message& m) { m.interactive->body->text = QString(); });
+    const int before = window.history()->count();
+    QSignalSpy accepted(window.sandbox(), &SandboxServer::messageAccepted);
+    bool asked = false;
+    window.askToSendWithWarnings = [&](const QList<Finding>&) { return asked = true; };
+    window.sendMessage();
+    QTest::qWait(100);
+    QVERIFY(!asked);
+    QCOMPARE(accepted.count(), 0);
+    QCOMPARE(window.history()->count(), before);
+    QVERIFY2(window.exchangeView()->banner()->text().contains(QStringLiteral("Not sent")),
+             qPrintable(window.exchangeView()->banner()->text()));
+    QVERIFY(window.sendAction()->isEnabled());
+}
+
+void TestMainWindow::warningsAreAskedOnce()
+{
+    MainWindow window;
+    useSandboxProfile(window);
+    window.document()->edit(QStringLiteral("test"), [](Message& m) { m.to = QStringLiteral("0612345678"); });
+    bool hasWarning = false;
+    for (const Finding& finding : window.document()->findings())
+        hasWarning = hasWarning || finding.severity == Severity::Warning;
+    QVERIFY(hasWarning);
+    int asked = 0;
+    bool answer = false;
+    window.askToSendWithWarnings = [&](const QList<Finding>& warnings) {
+        ++asked;
+        return !warnings.isEmpty() && answer;
+    };
+    QSignalSpy accepted(window.sandbox(), &SandboxServer::messageAccepted);
+    window.sendMessage(); // declined: nothing sent, asked again next time
+    QCOMPARE(asked, 1);
+    QTest::qWait(50);
+    QCOMPARE(accepted.count(), 0);
+    answer = true;
+    window.sendMessage();
+    QCOMPARE(asked, 2);
+    QTRY_COMPARE(accepted.count(), 1);
+    QTRY_VERIFY(window.sendAction()->isEnabled());
+    window.sendMessage(); // the same warnings: not asked again
+    QCOMPARE(asked, 2);
+    QTRY_COMPARE(accepted.count(), 2);
+}
+
+void TestMainWindow::cloudProfileSendsWithItsKeychainToken()
+{
+    TestHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const HttpRequest&) {
+        return TestHttpServer::Reply::json(
+            200,
+            R"({"messaging_product":"whatsapp","contacts":[{"input":"16505551234","wa_id":"16505551234"}],"messages":[{"id":"wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA"}]})");
+    });
+    MainWindow window;
+    const QString token = QStringLiteral("EAAGm0PX4ZCpsBAKZCtesttoken9876");
+    useCloudProfile(window, server, token);
+    window.sendMessage();
+    QTRY_COMPARE(server.requests().size(), 1);
+    QTRY_VERIFY(window.sendAction()->isEnabled());
+    const HttpRequest request = server.requests().first();
+    QCOMPARE(request.url().path(), QStringLiteral("/v23.0/106540352242922/messages"));
+    QCOMPARE(request.header("Authorization"), QByteArray("Bearer ") + token.toUtf8());
+    QCOMPARE(QJsonDocument::fromJson(request.body).object(),
+             QJsonDocument::fromJson(window.document()->toJson()).object());
+    QVERIFY(window.exchangeView()->banner()->text().contains(QStringLiteral("wamid.HBgL")));
+    // the token is nowhere on screen or in the history
+    QVERIFY(!window.exchangeView()->requestText().contains(token));
+    QVERIFY(window.exchangeView()->requestText().contains(QStringLiteral("\u2022\u2022\u2022\u20229876")));
+    const SentRecord record = window.history()->records(1).first();
+    QVERIFY(!record.exchangesJson.contains(token.toUtf8()));
+    QVERIFY(!record.payload.contains(token.toUtf8()));
+    QCOMPARE(record.profileName, QStringLiteral("Local Cloud"));
+    useSandboxProfile(window);
+}
+
+void TestMainWindow::apiErrorIsExplained()
+{
+    TestHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const HttpRequest&) {
+        return TestHttpServer::Reply::json(
+            400,
+            R"({"error":{"message":"(#131047) Re-engagement message","type":"OAuthException","code":131047,"error_data":{"messaging_product":"whatsapp","details":"Message failed to send because more than 24 hours have passed since the customer last replied to this number."},"fbtrace_id":"AbCdEf"}})");
+    });
+    MainWindow window;
+    useCloudProfile(window, server, QStringLiteral("EAAG-another-token-5555"));
+    window.sendMessage();
+    QTRY_VERIFY(window.sendAction()->isEnabled());
+    const QString banner = window.exchangeView()->banner()->text();
+    QVERIFY2(banner.contains(QStringLiteral("131047")), qPrintable(banner));
+    QVERIFY2(banner.contains(QStringLiteral("template")), qPrintable(banner)); // what to do instead
+    QVERIFY(window.exchangeView()->responseText().contains(QStringLiteral("fbtrace_id")));
+    QCOMPARE(window.history()->records(1).first().result, SendOutcome::Result::ApiError);
+    useSandboxProfile(window);
+}
+
+void TestMainWindow::cancelWhileInFlight()
+{
+    TestHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const HttpRequest&) { return TestHttpServer::Reply::never(); });
+    MainWindow window;
+    useCloudProfile(window, server, QStringLiteral("EAAG-cancel-token-1111"));
+    window.sendMessage();
+    QTRY_COMPARE(server.requests().size(), 1);
+    QVERIFY(window.cancelAction()->isEnabled());
+    QVERIFY(!window.sendAction()->isEnabled());
+    window.cancelAction()->trigger();
+    QTRY_VERIFY(window.sendAction()->isEnabled());
+    QVERIFY(!window.cancelAction()->isEnabled());
+    QVERIFY2(window.exchangeView()->banner()->text().contains(QStringLiteral("cancelled")),
+             qPrintable(window.exchangeView()->banner()->text()));
+    useSandboxProfile(window);
+}
+
+void TestMainWindow::deliveryStatusReachesTheHistory()
+{
+    MainWindow window;
+    useSandboxProfile(window);
+    QString error;
+    QVERIFY2(window.startListening(0, &error), qPrintable(error));
+    window.sendMessage();
+    QTRY_VERIFY(window.sendAction()->isEnabled());
+    const SentRecord sent = window.history()->records(1).first();
+    QVERIFY(!sent.messageId.isEmpty());
+    // Meta (here: a status webhook as the sandbox sends it) tells the listener it was read
+    const WebhookBusiness business{QStringLiteral("102290129340398"), SandboxServer::kDefaultPhoneNumberId,
+                                   SandboxServer::kDefaultDisplayPhoneNumber};
+    const WebhookCustomer customer{QStringLiteral("16505551234"), QString()};
+    const BuiltWebhook built =
+        WebhookPayloadBuilder::status(business, customer, sent.messageId, WebhookStatusValue::Read, ApiFamily::Cloud);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, window.listener()->port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("POST /webhook HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " +
+                 QByteArray::number(built.body.size()) + "\r\n\r\n" + built.body);
+    QTRY_COMPARE(window.history()->find(sent.id).value_or(SentRecord()).deliveryStatus, QStringLiteral("read"));
+    QTRY_VERIFY(window.historyView()
+                    ->model()
+                    ->index(0, SendHistoryModel::DeliveryColumn)
+                    .data()
+                    .toString()
+                    .contains(QStringLiteral("read")));
+    window.stopListening();
+}
+
+void TestMainWindow::historyOpensAndResends()
+{
+    MainWindow window;
+    useSandboxProfile(window);
+    window.newFromStarter(QStringLiteral("button"));
+    const QJsonObject sentJson = documentJson(window);
+    window.sendMessage();
+    QTRY_VERIFY(window.sendAction()->isEnabled());
+    const qint64 id = window.history()->records(1).first().id;
+    window.newFromStarter(QStringLiteral("list"));
+    window.document()->setModified(false);
+    QVERIFY(documentJson(window) != sentJson);
+    QVERIFY(window.openFromHistory(id));
+    QCOMPARE(documentJson(window), sentJson);
+    QSignalSpy accepted(window.sandbox(), &SandboxServer::messageAccepted);
+    const int before = window.history()->count();
+    window.resendFromHistory(id);
+    QTRY_COMPARE(accepted.count(), 1);
+    QTRY_COMPARE(window.history()->count(), before + 1);
+    QCOMPARE(accepted.first().first().value<SandboxMessage>().payload, sentJson);
 }
 
 QTEST_MAIN(TestMainWindow)
