@@ -431,7 +431,8 @@ void MainWindow::sendMessage()
     const wa::Message& message = m_document->message();
     QList<wa::Finding> errors;
     QList<wa::Finding> warnings;
-    for (const wa::Finding& finding : wa::Validator::validate(message, profile.family()))
+    for (const wa::Finding& finding :
+         wa::Validator::validate(wa::MessageCodec::convert(message, profile.family()), profile.family()))
         (finding.severity == wa::Severity::Error ? errors : warnings).append(finding);
     if (!errors.isEmpty()) {
         m_findingsView->setFocus();

@@ -207,7 +207,8 @@ int SendCommand::run(const QStringList& arguments, QTextStream& out, QTextStream
     }
     if (!parser.isSet(noValidateOption)) {
         int errors = 0;
-        for (const wa::Finding& finding : wa::Validator::validate(message, profile.family())) {
+        for (const wa::Finding& finding :
+             wa::Validator::validate(wa::MessageCodec::convert(message, profile.family()), profile.family())) {
             if (finding.severity != wa::Severity::Error)
                 continue;
             ++errors;

@@ -734,6 +734,11 @@ template <typename W> typename W::Object writeMessage(W& w, const Message& messa
 
 } // namespace
 
+Message MessageCodec::convert(const Message& message, ApiFamily family)
+{
+    return fromJson(toJson(message, family));
+}
+
 ApiFamily MessageCodec::detectFamily(const QJsonObject& object)
 {
     return object.contains(kMessagingProduct) ? ApiFamily::Cloud : ApiFamily::OnPremises;

@@ -42,6 +42,9 @@ public:
                              QJsonDocument::JsonFormat format = QJsonDocument::Indented);
 
     static ApiFamily detectFamily(const QJsonObject& object);
+    // The message as it is sent in `family` (written in that form and read back): what a profile of
+    // that family sends, and so what is validated before a send.
+    static Message convert(const Message& message, ApiFamily family);
 
     // Line and column (1-based, column in characters) of a byte offset into UTF-8 text.
     static void lineAndColumn(const QByteArray& text, qsizetype offset, int* line, int* column);

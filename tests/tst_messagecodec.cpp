@@ -67,6 +67,8 @@ class TestMessageCodec : public QObject
     Q_OBJECT
 
 private slots:
+    void convertBetweenFamilies_data();
+    void convertBetweenFamilies();
     void roundTripSamples_data();
     void roundTripSamples();
     void detectFamily_data();
@@ -340,6 +342,33 @@ void TestMessageCodec::lineAndColumnCountCharacters()
     MessageCodec::lineAndColumn(text, text.indexOf('x'), &line, &column);
     QCOMPARE(line, 2);
     QCOMPARE(column, 17); // "title": "查看時段"  is 16 characters, 28 bytes
+}
+
+void TestMessageCodec::convertBetweenFamilies_data()
+{
+    QTest::addColumn<QString>("sample");
+    QTest::newRow("cloud list") << QStringLiteral("messages/list-takeout-menu.json");
+    QTest::newRow("cloud button") << QStringLiteral("messages/button-image-header.json");
+    QTest::newRow("on-premises video") << QStringLiteral("messages/button-video-header-onprem.json");
+}
+
+// What a profile of the other family sends: the same message, in that form, valid there.
+void TestMessageCodec::convertBetweenFamilies()
+{
+    QFETCH(QString, sample);
+    const DecodeResult decoded = MessageCodec::decode(readSample(sample));
+    QVERIFY(decoded.ok());
+    for (const ApiFamily family : {ApiFamily::Cloud, ApiFamily::OnPremises}) {
+        const Message converted = MessageCodec::convert(*decoded.message, family);
+        QCOMPARE(converted.family, family);
+        QCOMPARE(converted.messagingProduct.has_value(), family == ApiFamily::Cloud);
+        QCOMPARE(converted.interactive.has_value(), decoded.message->interactive.has_value());
+        QCOMPARE(MessageCodec::toJson(converted, decoded.message->family), MessageCodec::toJson(*decoded.message));
+        int errors = 0;
+        for (const Finding& finding : Validator::validate(converted, family))
+            errors += finding.severity == Severity::Error;
+        QCOMPARE(errors, 0);
+    }
 }
 
 QTEST_APPLESS_MAIN(TestMessageCodec)
