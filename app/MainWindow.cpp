@@ -390,9 +390,12 @@ void MainWindow::buildSending()
     connect(m_profileBox, &QComboBox::activated, this,
             [this](int index) { m_send->profiles()->setCurrent(m_profileBox->itemText(index)); });
     connect(m_send, &SendController::started, this, [this](const QString& profile, const QString& step) {
-        m_exchange->showPending(step == QLatin1String("secret")
-                                    ? tr("Sending through \u201c%1\u201d\u2026").arg(profile)
-                                    : tr("Sending through \u201c%1\u201d: %2\u2026").arg(profile, step));
+        QString text = step == QLatin1String("secret")
+                           ? tr("Sending through \u201c%1\u201d\u2026").arg(profile)
+                           : tr("Sending through \u201c%1\u201d: %2\u2026").arg(profile, step);
+        if (m_send->effectiveProfile(profile).acceptSelfSignedCertificate)
+            text += tr(" \u26a0 The server's certificate is not checked (the profile accepts a self-signed one).");
+        m_exchange->showPending(text);
     });
     connect(m_send, &SendController::finished, this, &MainWindow::sendFinished);
 

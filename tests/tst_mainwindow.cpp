@@ -1,5 +1,6 @@
 #include <QApplication>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QKeyEvent>
 #include <QFile>
 #include <QJsonDocument>
@@ -36,6 +37,7 @@
 #include "EventTableModel.h"
 #include "ExchangeView.h"
 #include "HistoryView.h"
+#include "ProfileDialog.h"
 #include "ProfileStore.h"
 #include "SandboxServer.h"
 #include "SecretStore.h"
@@ -770,6 +772,18 @@ void TestMainWindow::apiErrorIsExplained()
     const QString banner = window.exchangeView()->banner()->text();
     QVERIFY2(banner.contains(QStringLiteral("131047")), qPrintable(banner));
     QVERIFY2(banner.contains(QStringLiteral("template")), qPrintable(banner)); // what to do instead
+    if (!qEnvironmentVariableIsEmpty("WA_SCREENSHOTS")) {
+        window.resize(1500, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.grab().save(qEnvironmentVariable("WA_SCREENSHOTS") + QLatin1String("/send-error.png"));
+        ProfileDialog dialog(window.sendController()->profiles(), window.sendController()->secrets(), &window);
+        dialog.select(QStringLiteral("Local Cloud"));
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTest::qWait(50);
+        dialog.grab().save(qEnvironmentVariable("WA_SCREENSHOTS") + QLatin1String("/profiles.png"));
+    }
     QVERIFY(window.exchangeView()->responseText().contains(QStringLiteral("fbtrace_id")));
     QCOMPARE(window.history()->records(1).first().result, SendOutcome::Result::ApiError);
     useSandboxProfile(window);
@@ -822,6 +836,14 @@ void TestMainWindow::deliveryStatusReachesTheHistory()
                     .data()
                     .toString()
                     .contains(QStringLiteral("read")));
+    if (!qEnvironmentVariableIsEmpty("WA_SCREENSHOTS")) {
+        window.resize(1500, 1000);
+        window.show();
+        window.historyView()->selectRow(0);
+        window.findChild<QDockWidget*>(QStringLiteral("historyDock"))->raise();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.grab().save(qEnvironmentVariable("WA_SCREENSHOTS") + QLatin1String("/history.png"));
+    }
     window.stopListening();
 }
 

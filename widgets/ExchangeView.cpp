@@ -86,12 +86,14 @@ void ExchangeView::showOutcome(const wa::SendOutcome& outcome)
                 .arg(outcome.elapsedMs)
                 .arg(outcome.messageId.toHtmlEscaped(),
                      outcome.waId.isEmpty() ? QString() : tr(", to WhatsApp ID %1").arg(outcome.waId.toHtmlEscaped()));
+        if (!outcome.contactStatus.isEmpty())
+            banner += tr("<br>Contact check (/v1/contacts): %1").arg(outcome.contactStatus.toHtmlEscaped());
         colour = QStringLiteral("#d8f5d0");
         break;
     case Result::ApiError:
         banner = QStringLiteral("<b>%1</b><br>%2")
                      .arg(outcome.summary().toHtmlEscaped(), outcome.apiError.explanation.toHtmlEscaped());
-        if (!outcome.apiError.details.isEmpty())
+        if (!outcome.apiError.details.isEmpty() && !outcome.apiError.explanation.contains(outcome.apiError.details))
             banner += QStringLiteral("<br><i>%1</i>").arg(outcome.apiError.details.toHtmlEscaped());
         colour = QStringLiteral("#fbd9d3");
         break;

@@ -27,7 +27,9 @@ HistoryView::HistoryView(wa::SendHistory* history, QWidget* parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // The result (summary) takes the room; the others are as wide as what they show.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(wa::SendHistoryModel::ResultColumn, QHeaderView::Stretch);
     m_table->setWordWrap(false);
     m_open->setToolTip(tr("Put this send's payload back into the composer"));
     m_resend->setToolTip(tr("Send this payload again, through the profile it went through"));
