@@ -12,6 +12,7 @@ WA_PACKAGES=(
     libqt6sql6-sqlite qtkeychain-qt6-dev libhttp-parser-dev
     fonts-noto-cjk fonts-noto-color-emoji
     xvfb xauth
+    clang libclang-rt-14-dev
 )
 
 wa_install_packages() {

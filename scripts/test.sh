@@ -18,3 +18,7 @@ echo "== running the tests"
 cd "$WA_BUILD"
 QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600
 
+
+echo "== fuzzing (libFuzzer, AddressSanitizer): each target for a bounded time"
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+./scripts/fuzz.sh "${WA_FUZZ_SECONDS:-15}"
