@@ -20,5 +20,5 @@ QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600
 
 
 echo "== fuzzing (libFuzzer, AddressSanitizer): each target for a bounded time"
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$WA_ROOT"
 ./scripts/fuzz.sh "${WA_FUZZ_SECONDS:-15}"
