@@ -77,7 +77,13 @@ int ListenCommand::run(const QStringList& arguments, QTextStream& out, QTextStre
     const QCommandLineOption dbOption(QStringLiteral("db"),
                                       QStringLiteral("The SQLite event store (default %1).").arg(defaultDatabase()),
                                       QStringLiteral("FILE"));
-    parser.addOptions({portOption, bindOption, tokenOption, secretOption, jsonOption, dbOption});
+    const QCommandLineOption certOption(
+        QStringLiteral("tls-cert"), QStringLiteral("Serve HTTPS with this PEM certificate (chain); needs --tls-key."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption keyOption(QStringLiteral("tls-key"),
+                                       QStringLiteral("The PEM private key of --tls-cert (unencrypted)."),
+                                       QStringLiteral("FILE"));
+    parser.addOptions({portOption, bindOption, tokenOption, secretOption, jsonOption, dbOption, certOption, keyOption});
     parser.addPositionalArgument(QStringLiteral("listen"), QStringLiteral("The command."));
 
     const auto fail = [&err](const QString& why) {
@@ -114,6 +120,10 @@ int ListenCommand::run(const QStringList& arguments, QTextStream& out, QTextStre
         return fail(QStringLiteral("cannot open the event store %1: %2").arg(database, error));
 
     wa::WebhookServer server;
+    if (parser.isSet(certOption) != parser.isSet(keyOption))
+        return fail(QStringLiteral("--tls-cert and --tls-key go together."));
+    if (parser.isSet(certOption) && !server.setTls(parser.value(certOption), parser.value(keyOption), &error))
+        return fail(error);
     server.setVerifyToken(parser.value(tokenOption).toUtf8());
     server.setAppSecret(secret);
     server.setSink(wa::WebhookServer::sinkInto(&store));
@@ -131,7 +141,7 @@ int ListenCommand::run(const QStringList& arguments, QTextStream& out, QTextStre
                      });
     if (!server.listen(address, static_cast<quint16>(port), &error))
         return fail(error);
-    err << "wa-composer listen: listening on http://"
+    err << "wa-composer listen: listening on " << (server.isTls() ? "https" : "http") << "://"
         << (address.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]").arg(address.toString())
                                                                 : address.toString())
         << ':' << server.port() << "/ — verify token " << (parser.isSet(tokenOption) ? "set" : "not set")

@@ -1,5 +1,10 @@
 #include "HttpServer.h"
 
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -32,11 +37,53 @@ private:
 
 HttpServer::HttpServer(QObject* parent)
     : QObject(parent)
-    , m_server(new QTcpServer(this))
 {
+    adopt(new QTcpServer(this));
+}
+
+void HttpServer::adopt(QTcpServer* server)
+{
+    if (m_server)
+        m_server->deleteLater();
+    m_server = server;
     m_server->setMaxPendingConnections(kMaxConnections);
     m_server->setListenBacklogSize(kListenBacklog);
     connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &HttpServer::accept);
+}
+
+bool HttpServer::setTls(const QString& certificateFile, const QString& keyFile, QString* error)
+{
+    if (m_server->isListening()) {
+        *error = QStringLiteral("TLS must be set before the server listens");
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(certificateFile, QSsl::Pem);
+    if (chain.isEmpty()) {
+        *error = QStringLiteral("no PEM certificate could be read from %1").arg(certificateFile);
+        return false;
+    }
+    QFile keyIn(keyFile);
+    if (!keyIn.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the key %1: %2").arg(keyFile, keyIn.errorString());
+        return false;
+    }
+    const QByteArray pem = keyIn.readAll();
+    QSslKey key(pem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(pem, QSsl::Ec, QSsl::Pem);
+    if (key.isNull()) {
+        *error = QStringLiteral("%1 holds no unencrypted PEM private key (RSA or EC)").arg(keyFile);
+        return false;
+    }
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificateChain(chain);
+    configuration.setPrivateKey(key);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+    auto* server = new QSslServer(this);
+    server->setSslConfiguration(configuration);
+    adopt(server);
+    m_tls = true;
+    return true;
 }
 
 HttpServer::~HttpServer() = default;

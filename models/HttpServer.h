@@ -52,6 +52,11 @@ public:
     void setIdleTimeout(int milliseconds) { m_idleTimeoutMs = milliseconds; }
     int idleTimeout() const { return m_idleTimeoutMs; }
 
+    // Serves HTTPS from now on (before listen()): the certificate chain and the private key, both PEM
+    // files. False and why when they cannot be read, do not match, or the server is listening.
+    bool setTls(const QString& certificateFile, const QString& keyFile, QString* error);
+    bool isTls() const { return m_tls; }
+
     // Binds the address (port 0 picks a free one). False and why on failure.
     bool listen(const QHostAddress& address, quint16 port, QString* error);
     // Stops accepting; the connections already open are served to their end.
@@ -66,7 +71,10 @@ private:
     void accept();
     void handle(const HttpRequest& request, const QHostAddress& peer, Answer answer);
 
-    QTcpServer* m_server;
+    void adopt(QTcpServer* server);
+
+    QTcpServer* m_server = nullptr;
+    bool m_tls = false;
     Handler m_handler;
     int m_idleTimeoutMs = kIdleTimeoutMs;
     QList<QPointer<HttpConnection>> m_connections;

@@ -1,5 +1,7 @@
 #include "SandboxServer.h"
 
+#include <cmath>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -325,6 +327,7 @@ void SandboxServer::noteCustomerMessage(const QString& waId, const QDateTime& at
     QDateTime& last = m_lastCustomerMessage[digits];
     if (!last.isValid() || at > last)
         last = at.toUTC();
+    emit customerMessageNoted(digits, at.toUTC());
 }
 
 bool SandboxServer::isWindowOpen(const QString& waId) const
@@ -413,11 +416,24 @@ SandboxServer::Reply SandboxServer::route(Context& context)
         reply.body = onPremisesError({onPremisesEntry(reply.errorCode, reply.message, reply.details)});
         return reply;
     }
+    if (segments.size() == 2 && segments.at(0) == QLatin1String("sandbox") &&
+        segments.at(1) == QLatin1String("customer-messages")) {
+        if (request.method == "POST")
+            return customerMessages(context);
+        reply.status = 405;
+        reply.allow = "POST";
+        reply.errorCode = 100;
+        reply.message = QStringLiteral("(#100) Unsupported %1 request: %2 accepts POST only.")
+                            .arg(QString::fromLatin1(request.method).toLower(), path);
+        reply.body = cloudError(100, reply.message, QStringLiteral("GraphMethodException"));
+        return reply;
+    }
     reply.status = 404;
     reply.errorCode = 2500;
     reply.message = QStringLiteral("Unknown path components: %1").arg(path);
     reply.details = QStringLiteral("The sandbox serves POST /{version}/{phone-number-id}/messages (Cloud API) and "
-                                   "POST /v1/users/login, /v1/contacts, /v1/messages (On-Premises).");
+                                   "POST /v1/users/login, /v1/contacts, /v1/messages (On-Premises), and "
+                                   "POST /sandbox/customer-messages.");
     reply.body = cloudError(2500, reply.message, QStringLiteral("OAuthException"));
     return reply;
 }
@@ -522,7 +538,17 @@ SandboxServer::Reply SandboxServer::checkAndAccept(Context& context, const QByte
     const QString type = payload.value(QStringLiteral("type")).toString();
     const QString to = message.to.value_or(QString());
     const QString waId = digitsOf(to);
-    if (m_strictWindow && (type == kInteractive || type == kText) && !isWindowOpen(waId)) {
+    const bool outsideWindow = m_strictWindow && (type == kInteractive || type == kText) && !isWindowOpen(waId);
+    std::optional<WebhookStatusError> failure;
+    if (outsideWindow && m_windowFailure == WindowFailure::FailedStatus) {
+        // Accepted now, failed by a status webhook later (Meta's code; 470 in the On-Premises API).
+        WebhookStatusError e;
+        e.code = cloud ? 131047 : 470;
+        e.title = QStringLiteral("Re-engagement message");
+        e.message = e.title;
+        e.details = kReengagementDetails;
+        failure = e;
+    } else if (outsideWindow) {
         // Meta's code for the Cloud API, and 470 in the On-Premises API.
         reply.errorCode = cloud ? 131047 : 470;
         reply.message =
@@ -544,6 +570,7 @@ SandboxServer::Reply SandboxServer::checkAndAccept(Context& context, const QByte
     accepted.payload = payload;
     accepted.time = context.now;
     accepted.peer = context.peer;
+    accepted.failure = failure;
     m_accepted.append(accepted);
     while (m_accepted.size() > kMaxKeptMessages)
         m_accepted.removeFirst();
@@ -704,6 +731,59 @@ SandboxServer::Reply SandboxServer::onPremisesMessages(Context& context)
     if (std::optional<Reply> denied = checkLoginToken(context))
         return *denied;
     return checkAndAccept(context, context.request.body, ApiFamily::OnPremises, m_phoneNumberId);
+}
+
+SandboxServer::Reply SandboxServer::customerMessages(Context& context)
+{
+    Reply reply;
+    const auto refuse = [&reply](const QString& details) {
+        reply.rejected = true;
+        reply.status = 400;
+        reply.errorCode = 100;
+        reply.message = QStringLiteral("(#100) Invalid parameter");
+        reply.details = details;
+        reply.body = cloudError(100, reply.message, QStringLiteral("OAuthException"), details);
+        return reply;
+    };
+    QJsonObject body;
+    QString why;
+    if (!parseObject(context.request.body, &body, &why))
+        return refuse(why + QStringLiteral(" Send {\"wa_id\":\"16505551234\"}."));
+    const QJsonValue waId = body.value(QStringLiteral("wa_id"));
+    if (waId.isUndefined())
+        return refuse(QStringLiteral("wa_id is required: the customer's number, e.g. \"16505551234\"."));
+    if (!waId.isString())
+        return refuse(QStringLiteral("wa_id must be a string, not %1.").arg(jsonTypeName(waId)));
+    const QString digits = digitsOf(waId.toString());
+    // As in /v1/contacts: 7 to 15 digits with the country code (E.164).
+    if (digits.size() < 7 || digits.size() > 15)
+        return refuse(QStringLiteral("wa_id \"%1\" is not a phone number: it needs 7 to 15 digits with the "
+                                     "country code.")
+                          .arg(waId.toString()));
+    QDateTime at = context.now;
+    const QJsonValue timestamp = body.value(QStringLiteral("timestamp"));
+    if (!timestamp.isUndefined()) {
+        // Unix seconds, as a number or as a string of digits (the webhooks' way).
+        bool ok = false;
+        qint64 seconds = 0;
+        if (timestamp.isString()) {
+            seconds = timestamp.toString().toLongLong(&ok);
+        } else if (timestamp.isDouble()) {
+            const double value = timestamp.toDouble();
+            // Whole seconds within the years a QDateTime holds without trouble.
+            ok = value >= 0 && value < 1e12 && value == std::floor(value);
+            seconds = ok ? static_cast<qint64>(value) : 0;
+        }
+        if (!ok || seconds < 0)
+            return refuse(QStringLiteral("timestamp must be Unix seconds (a whole number, or a string of digits), "
+                                         "not %1.")
+                              .arg(timestamp.isString() ? QLatin1Char('"') + timestamp.toString() + QLatin1Char('"')
+                                                        : jsonTypeName(timestamp)));
+        at = QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
+    }
+    noteCustomerMessage(digits, at);
+    reply.status = 204;
+    return reply;
 }
 
 SandboxServer::Reply SandboxServer::reject(Context& context, Reply reply)

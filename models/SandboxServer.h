@@ -15,6 +15,7 @@
 #include "Finding.h"
 #include "HttpRequestParser.h"
 #include "Message.h"
+#include "WebhookPayloadBuilder.h"
 
 namespace wa {
 
@@ -32,6 +33,15 @@ struct SandboxMessage
     QJsonObject payload;            // the body as sent
     QDateTime time;                 // when it was accepted (UTC)
     QHostAddress peer;
+    // Set when the message was accepted only to fail later (WindowFailure::FailedStatus outside the
+    // customer service window): one `failed` status with this error instead of sent/delivered/read.
+    std::optional<WebhookStatusError> failure;
+};
+
+// What the strict window does with a message to a customer outside it.
+enum class WindowFailure {
+    Reject,       // answered 400 with 131047 (On-Premises: 470), as the send API usually does
+    FailedStatus, // accepted (an id), then failed by a `failed` status webhook, as Meta sometimes does
 };
 
 // One request the sandbox answered with an error.
@@ -59,6 +69,8 @@ struct SandboxRejection
 //     Cloud API     POST /{version}/{phone-number-id}/messages   Authorization: Bearer <access token>
 //     On-Premises   POST /v1/users/login                         HTTP Basic (login user and password)
 //                   POST /v1/contacts, POST /v1/messages         Authorization: Bearer <login token>
+//     the sandbox's own POST /sandbox/customer-messages {"wa_id":"…"[,"timestamp":…]}   no auth; 204
+//                   (the customer wrote: for `simulate`, which posts to the bot, not through here)
 class SandboxServer : public QObject
 {
     Q_OBJECT
@@ -101,9 +113,13 @@ public:
     void setTokenLifetime(qint64 milliseconds) { m_tokenLifetimeMs = milliseconds; }
     qint64 tokenLifetime() const { return m_tokenLifetimeMs; }
     // Strict window: interactive and text messages to a customer who has not written in the last
-    // 24 hours are refused with 131047 (On-Premises: 470), as Meta does. Off by default.
+    // 24 hours are refused with 131047 (On-Premises: 470), as Meta does — or, with
+    // WindowFailure::FailedStatus, accepted and marked to fail (SandboxMessage::failure). Off by default.
     void setStrictWindow(bool strict) { m_strictWindow = strict; }
     bool strictWindow() const { return m_strictWindow; }
+    // How the strict window fails a message outside it; Reject by default.
+    void setWindowFailure(WindowFailure mode) { m_windowFailure = mode; }
+    WindowFailure windowFailure() const { return m_windowFailure; }
     // The time the server goes by (tokens, windows, time stamps); the system clock (UTC) by default.
     void setClock(std::function<QDateTime()> now);
     // For the HttpServer's idle limit (tests).
@@ -124,6 +140,8 @@ public:
 
 signals:
     void messageAccepted(const wa::SandboxMessage& message);
+    // noteCustomerMessage() was called (by the app or POST /sandbox/customer-messages).
+    void customerMessageNoted(const QString& waId, const QDateTime& at);
     void requestRejected(const wa::SandboxRejection& rejection);
 
 private:
@@ -135,6 +153,7 @@ private:
     Reply onPremisesLogin(Context& context);
     Reply onPremisesContacts(Context& context);
     Reply onPremisesMessages(Context& context);
+    Reply customerMessages(Context& context);
     // The checks and the acceptance both families share; `family` decides the error shapes.
     Reply checkAndAccept(Context& context, const QByteArray& body, ApiFamily family, const QString& phoneNumberId);
     // Empty when the Bearer token is a live login token; otherwise the On-Premises 401.
@@ -150,6 +169,7 @@ private:
     QString m_loginPassword = kDefaultLoginPassword;
     qint64 m_tokenLifetimeMs = kDefaultTokenLifetimeMs;
     bool m_strictWindow = false;
+    WindowFailure m_windowFailure = WindowFailure::Reject;
     std::function<QDateTime()> m_now;
     QHash<QString, QDateTime> m_lastCustomerMessage; // digits → when the customer last wrote
     QHash<QString, QDateTime> m_loginTokens;         // token → when it expires

@@ -71,6 +71,16 @@ WebhookServer::WebhookServer(QObject* parent)
 
 WebhookServer::~WebhookServer() = default;
 
+bool WebhookServer::setTls(const QString& certificateFile, const QString& keyFile, QString* error)
+{
+    return m_http->setTls(certificateFile, keyFile, error);
+}
+
+bool WebhookServer::isTls() const
+{
+    return m_http->isTls();
+}
+
 bool WebhookServer::listen(const QHostAddress& address, quint16 port, QString* error)
 {
     return m_http->listen(address, port, error);

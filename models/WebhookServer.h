@@ -58,6 +58,9 @@ public:
 
     // Binds 127.0.0.1 unless told otherwise; port 0 picks a free one. False and why on failure.
     bool listen(const QHostAddress& address, quint16 port, QString* error);
+    // HTTPS instead of HTTP (before listen()): PEM certificate chain and key files. False and why.
+    bool setTls(const QString& certificateFile, const QString& keyFile, QString* error);
+    bool isTls() const;
     void close();
     bool isListening() const;
     quint16 port() const;

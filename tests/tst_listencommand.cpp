@@ -189,6 +189,15 @@ void TestListenCommand::badOptions_data()
                           << QStringLiteral("--bind");
     QTest::newRow("db") << QStringList{QStringLiteral("--db"), QStringLiteral("/proc/no/such/dir/x.sqlite")}
                         << QStringLiteral("event store");
+    QTest::newRow("tls cert without key")
+        << QStringList{QStringLiteral("--tls-cert"), QStringLiteral("/tmp/x.pem")} << QStringLiteral("go together");
+    QTest::newRow("tls files missing") << QStringList{QStringLiteral("--db"),
+                                                      QStringLiteral(":memory:"),
+                                                      QStringLiteral("--tls-cert"),
+                                                      QStringLiteral("/nonexistent/c.pem"),
+                                                      QStringLiteral("--tls-key"),
+                                                      QStringLiteral("/nonexistent/k.pem")}
+                                       << QStringLiteral("no PEM certificate");
 }
 
 void TestListenCommand::badOptions()

@@ -105,6 +105,11 @@ private slots:
     void otherMessageTypes();
     void warningsDoNotReject();
     void strictWindow();
+    void windowFailureAsStatus_data();
+    void windowFailureAsStatus();
+    void customerMessagesEndpoint();
+    void customerMessagesBadBody_data();
+    void customerMessagesBadBody();
     void onPremisesLoginContactsMessages();
     void onPremisesWrongLogin_data();
     void onPremisesWrongLogin();
@@ -508,6 +513,139 @@ void TestSandboxServer::strictWindow()
 
     m_server->setStrictWindow(false);
     QCOMPARE(sendCloud(interactive).status, 200);
+}
+
+void TestSandboxServer::windowFailureAsStatus_data()
+{
+    QTest::addColumn<bool>("onPremises");
+    QTest::newRow("Cloud API") << false;
+    QTest::newRow("On-Premises") << true;
+}
+
+void TestSandboxServer::windowFailureAsStatus()
+{
+    QFETCH(bool, onPremises);
+    m_server->setStrictWindow(true);
+    QCOMPARE(m_server->windowFailure(), WindowFailure::Reject); // the default
+    m_server->setWindowFailure(WindowFailure::FailedStatus);
+    QSignalSpy accepted(m_server.get(), &SandboxServer::messageAccepted);
+    QSignalSpy rejected(m_server.get(), &SandboxServer::requestRejected);
+    const QByteArray cloudBody = readMessage(QStringLiteral("button-text-header.json")); // to 16505551234
+    const auto sendOne = [&]() {
+        if (!onPremises)
+            return sendCloud(cloudBody);
+        QJsonObject body = QJsonDocument::fromJson(cloudBody).object();
+        body.remove(QStringLiteral("messaging_product"));
+        return send("POST", QStringLiteral("/v1/messages"), QJsonDocument(body).toJson(), bearer(login()));
+    };
+
+    // Outside the window: accepted with an id, marked to fail with 131047 (470 On-Premises).
+    Result r = sendOne();
+    QCOMPARE(r.status, onPremises ? 201 : 200);
+    QVERIFY(!r.json.value(QStringLiteral("messages"))
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value(QStringLiteral("id"))
+                 .toString()
+                 .isEmpty());
+    QCOMPARE(rejected.count(), 0);
+    QCOMPARE(accepted.count(), 1);
+    SandboxMessage m = accepted.takeFirst().first().value<SandboxMessage>();
+    QVERIFY(m.failure.has_value());
+    QCOMPARE(m.failure->code, onPremises ? 470 : 131047);
+    QCOMPARE(m.failure->title, QStringLiteral("Re-engagement message"));
+    QCOMPARE(m.failure->details, QStringLiteral("Message failed to send because more than 24 hours have passed "
+                                                "since the customer last replied to this number."));
+    QVERIFY(m_server->acceptedMessage(m.id)->failure.has_value());
+
+    // Inside it: an ordinary message.
+    m_server->noteCustomerMessage(QStringLiteral("16505551234"), QDateTime::currentDateTimeUtc());
+    r = sendOne();
+    QCOMPARE(r.status, onPremises ? 201 : 200);
+    QCOMPARE(accepted.count(), 1);
+    m = accepted.takeFirst().first().value<SandboxMessage>();
+    QVERIFY(!m.failure.has_value());
+
+    // Not strict: never marked.
+    m_server->setStrictWindow(false);
+    m_server->setClock([] { return QDateTime::currentDateTimeUtc().addDays(3); });
+    r = sendOne();
+    QCOMPARE(accepted.count(), 1);
+    QVERIFY(!accepted.takeFirst().first().value<SandboxMessage>().failure.has_value());
+}
+
+void TestSandboxServer::customerMessagesEndpoint()
+{
+    m_server->setStrictWindow(true);
+    QSignalSpy noted(m_server.get(), &SandboxServer::customerMessageNoted);
+    const QByteArray interactive = readMessage(QStringLiteral("button-text-header.json")); // to 16505551234
+    QCOMPARE(sendCloud(interactive).code(), 131047);
+
+    // No token needed; the number in any notation; 204 without a body.
+    Result r = send("POST", QStringLiteral("/sandbox/customer-messages"), R"({"wa_id":"+1 650-555-1234"})");
+    QCOMPARE(r.status, 204);
+    QVERIFY(r.body.isEmpty());
+    QCOMPARE(noted.count(), 1);
+    QCOMPARE(noted.first().at(0).toString(), QStringLiteral("16505551234"));
+    QVERIFY(qAbs(noted.first().at(1).toDateTime().secsTo(QDateTime::currentDateTimeUtc())) < 60);
+    QVERIFY(m_server->isWindowOpen(QStringLiteral("16505551234")));
+    QCOMPARE(sendCloud(interactive).status, 200);
+
+    // With a timestamp (Unix seconds, as a string or a number): 25 hours ago does not open it.
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    r = send("POST", QStringLiteral("/sandbox/customer-messages"),
+             QStringLiteral(R"({"wa_id":"886912345678","timestamp":"%1"})").arg(now - 25 * 3600).toUtf8());
+    QCOMPARE(r.status, 204);
+    QCOMPARE(noted.last().at(1).toDateTime(), QDateTime::fromSecsSinceEpoch(now - 25 * 3600, Qt::UTC));
+    QVERIFY(!m_server->isWindowOpen(QStringLiteral("886912345678")));
+    r = send("POST", QStringLiteral("/sandbox/customer-messages"),
+             QStringLiteral(R"({"wa_id":"886912345678","timestamp":%1})").arg(now - 60).toUtf8());
+    QCOMPARE(r.status, 204);
+    QVERIFY(m_server->isWindowOpen(QStringLiteral("886912345678")));
+
+    // POST only.
+    r = send("GET", QStringLiteral("/sandbox/customer-messages"), {});
+    QCOMPARE(r.status, 405);
+    QCOMPARE(r.allow, QByteArray("POST"));
+}
+
+void TestSandboxServer::customerMessagesBadBody_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("named");
+    QTest::newRow("not JSON") << QByteArray("{\"wa_id\":") << QStringLiteral("Not valid JSON at line 1");
+    QTest::newRow("empty") << QByteArray() << QStringLiteral("Not valid JSON");
+    QTest::newRow("array") << QByteArray("[]") << QStringLiteral("not a JSON object");
+    QTest::newRow("no wa_id") << QByteArray("{}") << QStringLiteral("wa_id is required");
+    QTest::newRow("wa_id a number") << QByteArray(R"({"wa_id":16505551234})")
+                                    << QStringLiteral("wa_id must be a string, not a number");
+    QTest::newRow("wa_id too short") << QByteArray(R"({"wa_id":"12345"})")
+                                     << QStringLiteral("wa_id \"12345\" is not a phone number");
+    QTest::newRow("wa_id letters") << QByteArray(R"({"wa_id":"alice"})")
+                                   << QStringLiteral("wa_id \"alice\" is not a phone number");
+    QTest::newRow("timestamp text") << QByteArray(R"({"wa_id":"16505551234","timestamp":"yesterday"})")
+                                    << QStringLiteral("timestamp must be Unix seconds");
+    QTest::newRow("timestamp fraction") << QByteArray(R"({"wa_id":"16505551234","timestamp":1.5})")
+                                        << QStringLiteral("timestamp must be Unix seconds");
+    QTest::newRow("timestamp negative") << QByteArray(R"({"wa_id":"16505551234","timestamp":-1})")
+                                        << QStringLiteral("timestamp must be Unix seconds");
+}
+
+void TestSandboxServer::customerMessagesBadBody()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, named);
+    QSignalSpy noted(m_server.get(), &SandboxServer::customerMessageNoted);
+    QSignalSpy rejected(m_server.get(), &SandboxServer::requestRejected);
+    const Result r = send("POST", QStringLiteral("/sandbox/customer-messages"), body);
+    QCOMPARE(r.status, 400);
+    QVERIFY(r.contentType.startsWith("application/json"));
+    QCOMPARE(r.code(), 100);
+    QVERIFY2(r.details().contains(named), qPrintable(r.details()));
+    QCOMPARE(noted.count(), 0);
+    QCOMPARE(rejected.count(), 1);
+    QVERIFY(!m_server->isWindowOpen(QStringLiteral("16505551234")));
 }
 
 void TestSandboxServer::onPremisesLoginContactsMessages()

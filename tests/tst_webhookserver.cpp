@@ -3,6 +3,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QSignalSpy>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
@@ -131,6 +132,9 @@ private slots:
     void storeFailureIs500();
     void slowClientClosedOthersServed();
     void connectionCap();
+    void tls();
+    void tlsRefusesBadFiles_data();
+    void tlsRefusesBadFiles();
 
 private:
     std::unique_ptr<WebhookServer> m_server;
@@ -411,6 +415,76 @@ void TestWebhookServer::connectionCap()
     QVERIFY(served);
     served->send(post(body, WebhookSignature::sign(body, kSecret)));
     QCOMPARE(served->waitResponses(1).value(0).status, 200);
+}
+
+// HTTPS: the same listener behind TLS (a self-signed test certificate): a signed event over TLS is
+// stored and answered 200; plain HTTP on that port gets no HTTP answer.
+void TestWebhookServer::tls()
+{
+    m_server = std::make_unique<WebhookServer>();
+    m_server->setAppSecret(kSecret);
+    m_server->setSink([this](const ReceivedRequest&, const QList<WebhookEvent>& events,
+                             std::function<void(bool, const QList<WebhookEvent>&)> done) {
+        m_stored.append(events);
+        done(true, events);
+    });
+    QString error;
+    QVERIFY2(m_server->setTls(QStringLiteral(WA_TEST_DATA_DIR "/selfsigned-cert.pem"),
+                              QStringLiteral(WA_TEST_DATA_DIR "/selfsigned-key.pem"), &error),
+             qPrintable(error));
+    QVERIFY(m_server->isTls());
+    QVERIFY2(m_server->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+
+    const QByteArray body = readSample(QStringLiteral("cloud-text.json"));
+    QSslSocket client;
+    client.setPeerVerifyMode(QSslSocket::VerifyNone); // the test's own self-signed certificate
+    client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_server->port());
+    QTRY_VERIFY_WITH_TIMEOUT(client.isEncrypted(), 10000);
+    client.write(post(body, WebhookSignature::sign(body, kSecret), false));
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += client.readAll()).contains("\r\n\r\n"), 10000);
+    QVERIFY2(received.startsWith("HTTP/1.1 200"), received.constData());
+    QCOMPARE(m_stored.size(), 1);
+    QCOMPARE(m_stored.first().first().signature, WebhookEvent::Signature::Valid);
+
+    // Plain HTTP to the TLS port: no HTTP answer, nothing stored.
+    QTcpSocket plain;
+    plain.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(plain.waitForConnected(5000));
+    plain.write(post(body, WebhookSignature::sign(body, kSecret), false));
+    QTest::qWait(300);
+    QVERIFY(!plain.readAll().startsWith("HTTP/1.1 200"));
+    QCOMPARE(m_stored.size(), 1);
+}
+
+void TestWebhookServer::tlsRefusesBadFiles_data()
+{
+    QTest::addColumn<QString>("certificate");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("mentions");
+    const QString cert = QStringLiteral(WA_TEST_DATA_DIR "/selfsigned-cert.pem");
+    const QString key = QStringLiteral(WA_TEST_DATA_DIR "/selfsigned-key.pem");
+    QTest::newRow("missing certificate") << QStringLiteral("/nonexistent/cert.pem") << key
+                                         << QStringLiteral("no PEM certificate");
+    QTest::newRow("missing key") << cert << QStringLiteral("/nonexistent/key.pem")
+                                 << QStringLiteral("cannot read the key");
+    QTest::newRow("key is a certificate") << cert << cert << QStringLiteral("no unencrypted PEM private key");
+}
+
+void TestWebhookServer::tlsRefusesBadFiles()
+{
+    QFETCH(QString, certificate);
+    QFETCH(QString, key);
+    QFETCH(QString, mentions);
+    WebhookServer server;
+    QString error;
+    QVERIFY(!server.setTls(certificate, key, &error));
+    QVERIFY2(error.contains(mentions), qPrintable(error));
+    QVERIFY(!server.isTls());
+    // and once listening it is too late
+    QVERIFY(!m_server->setTls(QStringLiteral(WA_TEST_DATA_DIR "/selfsigned-cert.pem"),
+                              QStringLiteral(WA_TEST_DATA_DIR "/selfsigned-key.pem"), &error));
+    QVERIFY(error.contains(QStringLiteral("before")));
 }
 
 QTEST_GUILESS_MAIN(TestWebhookServer)
