@@ -9,7 +9,9 @@
 
 #include "ListenCommand.h"
 #include "RenderCommand.h"
+#include "SandboxCommand.h"
 #include "SendCommand.h"
+#include "SimulateCommand.h"
 #include "ValidateCommand.h"
 
 namespace {
@@ -32,6 +34,12 @@ const char kUsage[] = "Usage: wa-composer [COMMAND] [OPTIONS]\n"
                       "  send --base-url URL --phone-number-id ID [--api-version vNN.N] [--on-premises] FILE\n"
                       "                  send a message and print the response (token from WA_ACCESS_TOKEN\n"
                       "                  or the profile's keychain entry, never printed)\n"
+                      "  sandbox [--port N] [--webhook URL] [--app-secret S] [--token T] [--strict-window] [--json]\n"
+                      "                  run the sandbox (the send API on 127.0.0.1) and send status webhooks\n"
+                      "                  to the bot; one line per event\n"
+                      "  simulate KIND --to URL [--app-secret S] [--context WAMID] [--from NUMBER] [--sandbox URL]\n"
+                      "                  play the customer once: POST a signed webhook (text, button-reply,\n"
+                      "                  list-reply, location, nfm-reply, status) and print the bot's answer\n"
                       "\n"
                       "Options:\n"
                       "  -h, --help      show this help\n"
@@ -82,6 +90,10 @@ int CommandLine::run(const QStringList& arguments)
         return ListenCommand::run(arguments, out, err);
     if (command == QLatin1String("send"))
         return SendCommand::run(arguments, out, err);
+    if (command == QLatin1String("sandbox"))
+        return SandboxCommand::run(arguments, out, err);
+    if (command == QLatin1String("simulate"))
+        return SimulateCommand::run(arguments, out, err);
     if (run) {
         QFile standardInput;
         if (!standardInput.open(stdin, QIODevice::ReadOnly)) {
