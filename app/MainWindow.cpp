@@ -8,6 +8,7 @@
 #include <QDockWidget>
 #include <QHBoxLayout>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QDir>
@@ -23,11 +24,22 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
+#include <QTabWidget>
+#include <QTableView>
+#include <QHeaderView>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
 #include "BubbleContent.h"
+#include "ChatModel.h"
+#include "ChatPreview.h"
+#include "CustomerBar.h"
+#include "DeliveryLogModel.h"
+#include "FlowResponseDialog.h"
+#include "LocationDialog.h"
+#include "StatusScheduler.h"
+#include "WebhookDeliverer.h"
 #include "EventConsole.h"
 #include "ExchangeView.h"
 #include "HistoryView.h"
@@ -164,7 +176,10 @@ MainWindow::MainWindow(QWidget* parent)
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(formScroll);
-    splitter->addWidget(m_preview);
+    m_previewTabs = new QTabWidget(this);
+    m_previewTabs->setDocumentMode(true);
+    m_previewTabs->addTab(m_preview, tr("Preview"));
+    splitter->addWidget(m_previewTabs);
     splitter->addWidget(right);
     splitter->setSizes({560, 400, 540});
     setCentralWidget(splitter);
@@ -187,8 +202,11 @@ MainWindow::MainWindow(QWidget* parent)
     consoleDock->setWidget(buildConsole());
     addDockWidget(Qt::BottomDockWidgetArea, consoleDock);
     buildSending();
+    m_previewTabs->addTab(buildChat(), tr("Sandbox chat"));
+    buildDeliveries();
     tabifyDockWidget(consoleDock, m_sendDock);
     tabifyDockWidget(m_sendDock, m_historyDock);
+    tabifyDockWidget(m_historyDock, m_deliveriesDock);
     consoleDock->raise();
 
     connect(m_document, &wa::ComposerDocument::changed, this, &MainWindow::documentChanged);
@@ -215,6 +233,19 @@ MainWindow::MainWindow(QWidget* parent)
             writeRecovery();
     });
     m_recoveryTimer->start(kRecoveryIntervalMs);
+
+    // The listener starts with the window (the bot test loop's statuses and the customer's webhooks
+    // reach it by default), on the port used last; not in tests, which take free ports.
+    QSettings settings;
+    m_listenPort->setValue(settings.value(QStringLiteral("listener/port"), wa::WebhookServer::kDefaultPort).toInt());
+    connect(m_listenPort, &QSpinBox::valueChanged, this,
+            [](int port) { QSettings().setValue(QStringLiteral("listener/port"), port); });
+    if (!QStandardPaths::isTestModeEnabled() &&
+        settings.value(QStringLiteral("listener/startWithWindow"), true).toBool()) {
+        QString error;
+        if (!startListening(quint16(m_listenPort->value()), &error))
+            statusBar()->showMessage(tr("The webhook listener did not start: %1").arg(error), 15000);
+    }
 
     newFromStarter(QStringLiteral("list"));
 }
@@ -462,6 +493,7 @@ void MainWindow::sendMessage()
     m_sendDock->raise();
     m_sendAction->setEnabled(false);
     m_cancelAction->setEnabled(true);
+    m_sentFromComposer = profile.kind == wa::ConnectionProfile::Kind::Sandbox;
     m_send->send(message);
 }
 
@@ -473,6 +505,8 @@ void MainWindow::cancelSend()
 void MainWindow::sendFinished(const wa::SendOutcome& outcome, qint64 historyId)
 {
     Q_UNUSED(historyId)
+    if (!outcome.accepted())
+        m_sentFromComposer = false;
     m_sendAction->setEnabled(true);
     m_cancelAction->setEnabled(false);
     m_exchange->showOutcome(outcome);
@@ -526,6 +560,179 @@ void MainWindow::resendFromHistory(qint64 id)
     m_send->send(*decoded.message, record->profileName);
 }
 
+QUrl MainWindow::defaultBotUrl()
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1/webhook").arg(wa::WebhookServer::kDefaultPort));
+}
+
+QWidget* MainWindow::buildChat()
+{
+    m_simulator = new wa::CustomerSimulator(m_sandbox, nullptr, nullptr, nullptr, this);
+    QSettings settings;
+    const QUrl botUrl(settings.value(QStringLiteral("sandbox/botWebhookUrl"), defaultBotUrl()).toString());
+    m_simulator->setBotWebhook(botUrl, kSampleAppSecret.toUtf8());
+    m_simulator->chat()->setCustomer(m_simulator->currentCustomer().waId);
+
+    auto* panel = new QWidget(this);
+    auto* layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    m_chat = new ChatPreview(panel);
+    m_chat->setModel(m_simulator->chat());
+    m_customerBar = new CustomerBar(panel);
+    m_customerBar->setCustomers(m_simulator->customers(), m_simulator->currentCustomer().waId);
+    m_customerBar->setBotUrl(botUrl);
+    layout->addWidget(m_chat, 1);
+    layout->addWidget(m_customerBar);
+
+    askLocation = [this](wa::LocationPreset* location) {
+        LocationDialog dialog(this);
+        if (dialog.exec() != QDialog::Accepted)
+            return false;
+        *location = dialog.location();
+        return true;
+    };
+    askFlowResponse = [this](const QString& flowCta, QJsonObject* response) {
+        FlowResponseDialog dialog(flowCta, *response, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return false;
+        *response = dialog.response();
+        return true;
+    };
+
+    // The tester's actions, as the customer.
+    connect(m_chat, &ChatPreview::buttonTapped, this, [this](const QString& messageId, const QString& buttonId) {
+        simulated(tr("Tapped"), m_simulator->tapButton(messageId, buttonId));
+    });
+    connect(m_chat, &ChatPreview::rowPicked, this, [this](const QString& messageId, const QString& rowId) {
+        simulated(tr("Picked"), m_simulator->pickRow(messageId, rowId));
+    });
+    connect(m_chat, &ChatPreview::ctaOpened, this, [this](const QString& messageId) {
+        const wa::SimulationResult result = m_simulator->openCta(messageId);
+        if (!result.ok()) {
+            m_customerBar->showError(result.error);
+            return;
+        }
+        statusBar()->showMessage(
+            tr("The customer's WhatsApp opens %1 (nothing is sent to the bot)").arg(result.url.toString()), 10000);
+    });
+    connect(m_chat, &ChatPreview::locationRequested, this, [this](const QString& messageId) {
+        wa::LocationPreset location;
+        if (askLocation && askLocation(&location))
+            simulated(tr("Shared a location"), m_simulator->shareLocation(messageId, location));
+    });
+    connect(m_chat, &ChatPreview::flowOpened, this, [this](const QString& messageId) {
+        const auto entry = m_simulator->chat()->entry(messageId);
+        QString cta;
+        if (entry && entry->message && entry->message->interactive && entry->message->interactive->action &&
+            entry->message->interactive->action->parameters)
+            cta = entry->message->interactive->action->parameters->flowCta.value_or(QString());
+        QJsonObject response{{QStringLiteral("screen"), QStringLiteral("SUCCESS")}};
+        if (askFlowResponse && askFlowResponse(cta, &response))
+            simulated(tr("Answered the flow"), m_simulator->sendFlowResponse(messageId, response));
+    });
+    connect(m_customerBar, &CustomerBar::textSent, this,
+            [this](const QString& text) { simulated(tr("Sent"), m_simulator->sendText(text)); });
+    connect(m_customerBar, &CustomerBar::locationClicked, this, [this] {
+        wa::LocationPreset location;
+        if (askLocation && askLocation(&location))
+            simulated(tr("Shared a location"), m_simulator->shareLocation(QString(), location));
+    });
+    connect(m_customerBar, &CustomerBar::customerChosen, this, [this](const QString& waId) {
+        m_simulator->setCurrentCustomer(waId);
+        m_simulator->chat()->setCustomer(wa::SandboxServer::digitsOf(waId));
+    });
+    connect(m_customerBar, &CustomerBar::botUrlChanged, this, &MainWindow::setBotUrl);
+    connect(m_simulator, &wa::CustomerSimulator::actionRefused, this,
+            [this](const QString& error) { m_customerBar->showError(error); });
+
+    // What the sandbox accepted: shown in the chat of its customer (a new number becomes a customer).
+    connect(m_sandbox, &wa::SandboxServer::messageAccepted, this, [this](const wa::SandboxMessage& message) {
+        QList<wa::SimulatedCustomer> customers = m_simulator->customers();
+        bool known = false;
+        for (const wa::SimulatedCustomer& customer : std::as_const(customers))
+            known = known || wa::SandboxServer::digitsOf(customer.waId) == message.waId;
+        if (!known) {
+            customers.append({QStringLiteral("+%1").arg(message.waId), message.waId, QString()});
+            m_simulator->setCustomers(customers);
+            m_customerBar->setCustomers(customers, m_simulator->currentCustomer().waId);
+        }
+        if (m_sentFromComposer) {
+            // The tester sent it from the composer: show it arrive, in its customer's chat.
+            m_sentFromComposer = false;
+            if (m_simulator->setCurrentCustomer(message.waId)) {
+                m_simulator->chat()->setCustomer(message.waId);
+                m_customerBar->setCustomers(m_simulator->customers(), message.waId);
+            }
+            m_previewTabs->setCurrentWidget(m_chat->parentWidget());
+        } else if (m_previewTabs->currentWidget() != m_chat->parentWidget()) {
+            m_previewTabs->setTabText(1, tr("Sandbox chat \u2022"));
+        }
+    });
+    connect(m_previewTabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index == 1)
+            m_previewTabs->setTabText(1, tr("Sandbox chat"));
+    });
+    // The app secret: the saved one (keychain), else a sample one so that signatures are checked
+    // from the first run; an edit is saved and used at once.
+    setAppSecret(kSampleAppSecret);
+    QPointer<MainWindow> self(this);
+    m_secrets->read(QStringLiteral("listener/app-secret"), [self](bool found, const QString& secret, const QString&) {
+        if (self && found)
+            self->setAppSecret(secret);
+    });
+    connect(m_appSecret, &QLineEdit::editingFinished, this, [this] {
+        const QString secret = m_appSecret->text();
+        setAppSecret(secret);
+        m_secrets->write(QStringLiteral("listener/app-secret"), secret, [](bool, const QString&) {});
+    });
+    return panel;
+}
+
+void MainWindow::simulated(const QString& what, const wa::SimulationResult& result)
+{
+    if (!result.ok()) {
+        m_customerBar->showError(result.error);
+        return;
+    }
+    m_customerBar->showError(QString());
+    statusBar()->showMessage(
+        tr("%1: %2 webhook %3 sent to %4")
+            .arg(what, result.kind, result.webhook.messageId, m_simulator->botWebhookUrl().toString()),
+        8000);
+}
+
+void MainWindow::buildDeliveries()
+{
+    m_deliveries = new wa::DeliveryLogModel(m_simulator->deliverer(), this);
+    connect(m_simulator, &wa::CustomerSimulator::webhookQueued, m_deliveries, &wa::DeliveryLogModel::noteQueued);
+    auto* table = new QTableView(this);
+    table->setModel(m_deliveries);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setWordWrap(false);
+    m_deliveriesDock = new QDockWidget(tr("Deliveries to the bot"), this);
+    m_deliveriesDock->setObjectName(QStringLiteral("deliveriesDock"));
+    m_deliveriesDock->setWidget(table);
+    addDockWidget(Qt::BottomDockWidgetArea, m_deliveriesDock);
+}
+
+void MainWindow::setBotUrl(const QUrl& url)
+{
+    m_simulator->setBotWebhook(url, m_simulator->appSecret());
+    if (m_customerBar->botUrl() != url)
+        m_customerBar->setBotUrl(url);
+    QSettings().setValue(QStringLiteral("sandbox/botWebhookUrl"), url.toString());
+}
+
+void MainWindow::setAppSecret(const QString& secret)
+{
+    m_appSecret->setText(secret);
+    m_listener->setAppSecret(secret.toUtf8());
+    m_simulator->setBotWebhook(m_simulator->botWebhookUrl(), secret.toUtf8());
+}
+
 QString MainWindow::eventStorePath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1String("/events.sqlite");
@@ -545,6 +752,8 @@ QWidget* MainWindow::buildConsole()
     m_appSecret = new QLineEdit(panel);
     m_appSecret->setPlaceholderText(tr("app secret (checks X-Hub-Signature-256)"));
     m_appSecret->setEchoMode(QLineEdit::Password);
+    m_appSecret->setToolTip(tr("The app secret: the listener checks X-Hub-Signature-256 with it, and what the sandbox "
+                               "sends to the bot is signed with it. Kept in the keychain."));
     m_listenButton = new QPushButton(tr("Listen"), panel);
     m_listenState = new QLabel(tr("Not listening."), panel);
     auto* exportButton = new QPushButton(tr("Export…"), panel);

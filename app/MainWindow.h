@@ -2,14 +2,20 @@
 
 #include <functional>
 
+#include <QJsonObject>
 #include <QMainWindow>
+#include <QUrl>
 #include <QMessageBox>
 
 #include "CustomerServiceWindow.h"
+#include "CustomerSimulator.h"
 #include "StarterGallery.h"
 
+class ChatPreview;
 class ComposerForm;
+class CustomerBar;
 class EventConsole;
+class QTabWidget;
 class ExchangeView;
 class HistoryView;
 class SendController;
@@ -31,6 +37,9 @@ namespace wa {
 class ComposerDocument;
 class EventStore;
 class FindingsModel;
+class ChatModel;
+class CustomerSimulator;
+class DeliveryLogModel;
 class SandboxServer;
 class SecretStore;
 class SendHistory;
@@ -102,6 +111,22 @@ public:
     static QString historyPath();
     SendController* sendController() const { return m_send; }
     wa::SandboxServer* sandbox() const { return m_sandbox; }
+
+    // The bot test loop: the sandbox's chat with the simulated customers, played by the tester.
+    static inline const QString kSampleAppSecret = QStringLiteral("wa-composer-sample-app-secret");
+    wa::CustomerSimulator* simulator() const { return m_simulator; }
+    ChatPreview* chat() const { return m_chat; }
+    CustomerBar* customerBar() const { return m_customerBar; }
+    wa::DeliveryLogModel* deliveries() const { return m_deliveries; }
+    QTabWidget* previewTabs() const { return m_previewTabs; }
+    // The URL the customer's webhooks and the statuses go to (the app's own listener by default).
+    static QUrl defaultBotUrl();
+    void setBotUrl(const QUrl& url);
+    // The app secret that signs what goes to the bot and checks what the listener receives.
+    void setAppSecret(const QString& secret);
+    // Seams for tests: the location and flow answers the tester would give in a dialog.
+    std::function<bool(wa::LocationPreset* location)> askLocation;
+    std::function<bool(const QString& flowCta, QJsonObject* response)> askFlowResponse;
     wa::SendHistory* history() const { return m_history; }
     ExchangeView* exchangeView() const { return m_exchange; }
     HistoryView* historyView() const { return m_historyView; }
@@ -130,6 +155,9 @@ private:
     void buildSending();
     void fillProfiles();
     void sendFinished(const wa::SendOutcome& outcome, qint64 historyId);
+    QWidget* buildChat();
+    void buildDeliveries();
+    void simulated(const QString& what, const wa::SimulationResult& result);
 
     wa::ComposerDocument* m_document;
     QUndoStack* m_undo;
@@ -160,6 +188,13 @@ private:
     wa::SecretStore* m_secrets = nullptr;
     wa::SendHistory* m_history = nullptr;
     wa::SandboxServer* m_sandbox = nullptr;
+    wa::CustomerSimulator* m_simulator = nullptr;
+    wa::DeliveryLogModel* m_deliveries = nullptr;
+    ChatPreview* m_chat = nullptr;
+    CustomerBar* m_customerBar = nullptr;
+    QTabWidget* m_previewTabs = nullptr;
+    QDockWidget* m_deliveriesDock = nullptr;
+    bool m_sentFromComposer = false; // the next sandbox message is the composer's: show it
     SendController* m_send = nullptr;
     ExchangeView* m_exchange = nullptr;
     HistoryView* m_historyView = nullptr;

@@ -12,6 +12,7 @@
 #include <QUrl>
 
 #include "ChatModel.h"
+#include "SandboxServer.h" // complete for QPointer
 #include "WebhookPayloadBuilder.h"
 
 namespace wa {

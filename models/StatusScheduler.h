@@ -8,6 +8,7 @@
 #include <QUrl>
 
 #include "WebhookDeliverer.h"
+#include "SandboxServer.h" // complete for QPointer
 #include "WebhookPayloadBuilder.h"
 
 namespace wa {

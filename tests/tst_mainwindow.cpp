@@ -1,5 +1,6 @@
 #include <QApplication>
 #include <QComboBox>
+#include <QTabWidget>
 #include <QDockWidget>
 #include <QKeyEvent>
 #include <QFile>
@@ -35,7 +36,13 @@
 #include "PhonePreview.h"
 #include "EventConsole.h"
 #include "EventTableModel.h"
+#include "ChatModel.h"
+#include "ChatPreview.h"
+#include "CustomerBar.h"
+#include "CustomerSimulator.h"
+#include "DeliveryLogModel.h"
 #include "ExchangeView.h"
+#include "StatusScheduler.h"
 #include "HistoryView.h"
 #include "ProfileDialog.h"
 #include "ProfileStore.h"
@@ -139,6 +146,8 @@ private slots:
     void cancelWhileInFlight();
     void deliveryStatusReachesTheHistory();
     void historyOpensAndResends();
+    void sandboxChatLoop();
+    void customerTypesAndSharesALocation();
 };
 
 void TestMainWindow::initTestCase()
@@ -178,6 +187,11 @@ void useSandboxProfile(MainWindow& window)
 void TestMainWindow::init()
 {
     QFile::remove(MainWindow::recoveryFilePath());
+    // Each test starts with no stored events and no history (test mode keeps them between runs).
+    for (const QString& database : {MainWindow::eventStorePath(), MainWindow::historyPath()}) {
+        for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(database + suffix);
+    }
 }
 
 void TestMainWindow::startsValidWithPreview()
@@ -604,6 +618,7 @@ void TestMainWindow::listenerShowsEventsInTheConsole()
 {
     MainWindow window;
     window.show();
+    window.setAppSecret(QString()); // the posts below are unsigned
     QString error;
     QVERIFY2(window.startListening(0, &error), qPrintable(error)); // a free port of 127.0.0.1
     const int before = window.console()->model()->rowCount();
@@ -812,6 +827,8 @@ void TestMainWindow::deliveryStatusReachesTheHistory()
 {
     MainWindow window;
     useSandboxProfile(window);
+    window.setAppSecret(QString());                                       // the status below is posted unsigned
+    window.setBotUrl(QUrl(QStringLiteral("http://127.0.0.1:9/webhook"))); // the sandbox's own statuses go nowhere
     QString error;
     QVERIFY2(window.startListening(0, &error), qPrintable(error));
     window.sendMessage();
@@ -867,6 +884,111 @@ void TestMainWindow::historyOpensAndResends()
     QTRY_COMPARE(accepted.count(), 1);
     QTRY_COMPARE(window.history()->count(), before + 1);
     QCOMPARE(accepted.first().first().value<SandboxMessage>().payload, sentJson);
+}
+
+// The bot test loop in the window, with the app's own listener as the bot: the composer sends through
+// the sandbox, the message shows in the chat, the tester taps a button, the signed button_reply
+// reaches the bot with its context, and the statuses reach the history.
+void TestMainWindow::sandboxChatLoop()
+{
+    MainWindow window;
+    window.show();
+    useSandboxProfile(window);
+    QString error;
+    QVERIFY2(window.startListening(0, &error), qPrintable(error));
+    window.setAppSecret(QStringLiteral("loop-secret"));
+    window.setBotUrl(QUrl(QStringLiteral("http://127.0.0.1:%1/webhook").arg(window.listener()->port())));
+    window.simulator()->scheduler()->setDelays({10, 20, 40, true});
+    window.newFromStarter(QStringLiteral("button"));
+    const int eventsBefore = window.console()->model()->rowCount();
+
+    window.sendMessage();
+    QTRY_VERIFY(window.sendAction()->isEnabled());
+    const SentRecord sent = window.history()->records(1).first();
+    QCOMPARE(sent.result, SendOutcome::Result::Accepted);
+    // it arrives in the chat, which is brought forward, in the recipient's conversation
+    QCOMPARE(window.previewTabs()->currentWidget(), window.chat()->parentWidget());
+    QTRY_COMPARE(window.chat()->blocks().size(), 1);
+    const ChatPreview::Block block = window.chat()->blocks().first();
+    QCOMPARE(block.id, sent.messageId);
+    QCOMPARE(window.simulator()->currentCustomer().waId, QStringLiteral("16505551234"));
+    // the statuses reach the bot (here the listener): the history shows read, the chat its ticks
+    QTRY_COMPARE(window.history()->find(sent.id).value_or(SentRecord()).deliveryStatus, QStringLiteral("read"));
+    QTRY_VERIFY(window.chat()->blocks().first().status.contains(QStringLiteral("read")));
+
+    // the tester taps the first reply button
+    const PhoneLayout::Item* button = nullptr;
+    for (const PhoneLayout::Item& item : block.items) {
+        if (item.kind == PhoneLayout::Kind::ReplyButton && item.index == 0)
+            button = &item;
+    }
+    QVERIFY(button);
+    QTest::mouseClick(window.chat(), Qt::LeftButton, {}, window.chat()->centerOf(block, *button).toPoint());
+    QTRY_COMPARE(window.chat()->blocks().size(), 2);
+    QVERIFY(!window.chat()->blocks().first().active); // WhatsApp disables the buttons once one is tapped
+    // the signed button_reply reached the bot with the context of the message
+    window.console()->searchFilter()->setText(sent.messageId); // the reply names it as its context
+    window.console()->kindFilter()->setCurrentIndex(
+        window.console()->kindFilter()->findText(QStringLiteral("button_reply")));
+    QTRY_COMPARE(window.console()->model()->rowCount(), 1);
+    window.console()->table()->selectRow(0);
+    const QString detail = window.console()->detail()->toPlainText();
+    QVERIFY2(detail.contains(sent.messageId), qPrintable(detail));
+    window.console()->searchFilter()->clear();
+    window.console()->kindFilter()->setCurrentIndex(0);
+    QVERIFY(window.console()->model()->rowCount() > eventsBefore);
+    QTRY_VERIFY(window.deliveries()->rowCount() >= 4); // sent, delivered, read, the button_reply
+    if (!qEnvironmentVariableIsEmpty("WA_SCREENSHOTS")) {
+        window.resize(1500, 1000);
+        window.findChild<QDockWidget*>(QStringLiteral("deliveriesDock"))->raise();
+        QTest::qWait(100);
+        window.grab().save(qEnvironmentVariable("WA_SCREENSHOTS") + QLatin1String("/loop.png"));
+    }
+    window.stopListening();
+}
+
+void TestMainWindow::customerTypesAndSharesALocation()
+{
+    MainWindow window;
+    window.show();
+    QString error;
+    QVERIFY2(window.startListening(0, &error), qPrintable(error));
+    window.setAppSecret(QStringLiteral("loop-secret"));
+    window.setBotUrl(QUrl(QStringLiteral("http://127.0.0.1:%1/webhook").arg(window.listener()->port())));
+    window.previewTabs()->setCurrentIndex(1);
+    const auto countOf = [&window](const QString& kind) {
+        window.console()->kindFilter()->setCurrentIndex(window.console()->kindFilter()->findText(kind));
+        return window.console()->model()->rowCount();
+    };
+    const int locationsBefore = countOf(QStringLiteral("location"));
+    const int textsBefore = countOf(QStringLiteral("text"));
+    // text, typed in the compose bar
+    QLineEdit* text = window.customerBar()->textEdit();
+    text->setFocus();
+    QTest::keyClicks(text, QStringLiteral("Hi, are you open today?"));
+    QTest::keyClick(text, Qt::Key_Return);
+    QTRY_COMPARE(window.chat()->blocks().size(), 1);
+    QCOMPARE(window.chat()->blocks().first().text, QStringLiteral("Hi, are you open today?"));
+    // a location, from the picker (its answer given here)
+    window.askLocation = [](LocationPreset* location) {
+        location->latitude = 25.0339;
+        location->longitude = 121.5645;
+        location->name = QStringLiteral("Taipei 101");
+        return true;
+    };
+    window.customerBar()->locationButton()->click();
+    QTRY_COMPARE(window.chat()->blocks().size(), 2);
+    // both reached the bot, signed
+    QTRY_COMPARE(countOf(QStringLiteral("location")), locationsBefore + 1);
+    QTRY_COMPARE(countOf(QStringLiteral("text")), textsBefore + 1);
+    // the customer wrote: the sandbox's 24-hour window for them is open
+    QVERIFY(window.sandbox()->isWindowOpen(window.simulator()->currentCustomer().waId));
+    // with no bot URL, an action says why instead of sending
+    window.setBotUrl(QUrl());
+    QTest::keyClicks(text, QStringLiteral("again"));
+    QTest::keyClick(text, Qt::Key_Return);
+    QCOMPARE(window.chat()->blocks().size(), 2);
+    window.stopListening();
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,0 +1,243 @@
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+#include "ChatModel.h"
+#include "ChatPreview.h"
+#include "MessageCodec.h"
+#include "SandboxServer.h"
+
+using namespace wa;
+
+namespace {
+
+SandboxMessage accepted(const QString& sample, const QString& id)
+{
+    QFile file(QStringLiteral(WA_SAMPLES_DIR "/messages/") + sample);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(sample));
+    const QByteArray bytes = file.readAll();
+    SandboxMessage message;
+    message.id = id;
+    message.waId = QStringLiteral("16505551234");
+    message.phoneNumberId = SandboxServer::kDefaultPhoneNumberId;
+    message.type = QStringLiteral("interactive");
+    message.payload = QJsonDocument::fromJson(bytes).object();
+    message.message = *MessageCodec::decode(bytes).message;
+    message.time = QDateTime::currentDateTimeUtc();
+    return message;
+}
+
+const PhoneLayout::Item* findItem(const ChatPreview::Block& block, PhoneLayout::Kind kind, int index = -1)
+{
+    for (const PhoneLayout::Item& item : block.items) {
+        if (item.kind == kind && (index < 0 || item.index == index))
+            return &item;
+    }
+    return nullptr;
+}
+
+const ChatPreview::Block* blockOf(const ChatPreview& chat, const QString& id)
+{
+    for (const ChatPreview::Block& block : chat.blocks()) {
+        if (block.id == id)
+            return &block;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+// The sandbox chat on the phone: the bot's messages laid out like the composer's preview and
+// interactive, the customer's on the right, the delivery under each.
+class TestChatPreview : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void showsTheConversation();
+    void listSheetPicksARow();
+    void replyButtonTapsOnce();
+    void otherButtons();
+    void ticksFollowStatuses();
+
+private:
+    ChatModel* m_model = nullptr;
+    ChatPreview* m_chat = nullptr;
+};
+
+void TestChatPreview::init()
+{
+    m_model = new ChatModel;
+    m_model->setCustomer(QStringLiteral("16505551234"));
+    m_chat = new ChatPreview;
+    m_chat->resize(420, 900);
+    m_chat->setModel(m_model);
+    m_chat->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_chat));
+}
+
+void TestChatPreview::cleanup()
+{
+    delete m_chat;
+    delete m_model;
+}
+
+void TestChatPreview::showsTheConversation()
+{
+    QVERIFY(m_chat->blocks().isEmpty());
+    QVERIFY(m_model->appendBusinessMessage(
+        accepted(QStringLiteral("list-takeout-menu.json"), QStringLiteral("wamid.list"))));
+    QJsonObject text{
+        {QStringLiteral("from"), QStringLiteral("16505551234")},
+        {QStringLiteral("id"), QStringLiteral("wamid.customer1")},
+        {QStringLiteral("timestamp"), QStringLiteral("1732500000")},
+        {QStringLiteral("type"), QStringLiteral("text")},
+        {QStringLiteral("text"), QJsonObject{{QStringLiteral("body"), QStringLiteral("Do you deliver?")}}}};
+    QVERIFY(m_model->appendCustomerMessage(QStringLiteral("16505551234"), text, ApiFamily::Cloud));
+    const QList<ChatPreview::Block> blocks = m_chat->blocks();
+    QCOMPARE(blocks.size(), 2);
+    QVERIFY(blocks.at(0).fromBusiness);
+    QVERIFY(findItem(blocks.at(0), PhoneLayout::Kind::Bubble));
+    QVERIFY(findItem(blocks.at(0), PhoneLayout::Kind::BubbleButton)); // the list's button
+    QVERIFY(!blocks.at(1).fromBusiness);
+    QCOMPARE(blocks.at(1).text, QStringLiteral("Do you deliver?"));
+    // the customer's bubble is on the right, below the bot's
+    QVERIFY(blocks.at(1).bubble.right() > m_chat->width() / 2.0);
+    QVERIFY(blocks.at(1).rect.top() >= blocks.at(0).rect.bottom());
+    // painting it works and puts something on the right
+    const QImage image = m_chat->grab().toImage();
+    QVERIFY(!image.isNull());
+    if (!qEnvironmentVariableIsEmpty("WA_SCREENSHOTS"))
+        image.save(qEnvironmentVariable("WA_SCREENSHOTS") + QLatin1String("/chat.png"));
+}
+
+void TestChatPreview::listSheetPicksARow()
+{
+    const SandboxMessage list = accepted(QStringLiteral("list-takeout-menu.json"), QStringLiteral("wamid.list"));
+    QVERIFY(m_model->appendBusinessMessage(list));
+    const ChatPreview::Block* block = blockOf(*m_chat, QStringLiteral("wamid.list"));
+    QVERIFY(block);
+    const PhoneLayout::Item* button = findItem(*block, PhoneLayout::Kind::BubbleButton);
+    QVERIFY(button);
+    QTest::mouseClick(m_chat, Qt::LeftButton, {}, m_chat->centerOf(*block, *button).toPoint());
+    QCOMPARE(m_chat->sheetMessageId(), QStringLiteral("wamid.list"));
+    QList<PhoneLayout::Item> sheet = m_chat->sheetItems();
+    const PhoneLayout::Item* row = nullptr;
+    for (const PhoneLayout::Item& item : sheet) {
+        if (item.kind == PhoneLayout::Kind::SheetRow && item.index == 1)
+            row = &item;
+    }
+    QVERIFY(row);
+    QSignalSpy picked(m_chat, &ChatPreview::rowPicked);
+    QTest::mouseClick(m_chat, Qt::LeftButton, {}, row->rect.center().toPoint());
+    QCOMPARE(m_chat->selectedRow(), 1);
+    QCOMPARE(picked.count(), 0); // not before Send
+    sheet = m_chat->sheetItems();
+    QPointF send;
+    for (const PhoneLayout::Item& item : sheet) {
+        if (item.kind == PhoneLayout::Kind::SheetSend)
+            send = item.rect.center();
+    }
+    QTest::mouseClick(m_chat, Qt::LeftButton, {}, send.toPoint());
+    QCOMPARE(picked.count(), 1);
+    QCOMPARE(picked.first().at(0).toString(), QStringLiteral("wamid.list"));
+    // the second row of the sample, by its id
+    const QJsonArray sections = list.payload.value(QStringLiteral("interactive"))
+                                    .toObject()
+                                    .value(QStringLiteral("action"))
+                                    .toObject()
+                                    .value(QStringLiteral("sections"))
+                                    .toArray();
+    QStringList ids;
+    for (const auto& section : sections) {
+        for (const auto& r : section.toObject().value(QStringLiteral("rows")).toArray())
+            ids << r.toObject().value(QStringLiteral("id")).toString();
+    }
+    QCOMPARE(picked.first().at(1).toString(), ids.at(1));
+    QVERIFY(m_chat->sheetMessageId().isEmpty()); // closed after sending
+}
+
+void TestChatPreview::replyButtonTapsOnce()
+{
+    const SandboxMessage buttons = accepted(QStringLiteral("button-text-header.json"), QStringLiteral("wamid.buttons"));
+    QVERIFY(m_model->appendBusinessMessage(buttons));
+    const ChatPreview::Block* block = blockOf(*m_chat, QStringLiteral("wamid.buttons"));
+    QVERIFY(block);
+    const PhoneLayout::Item* second = findItem(*block, PhoneLayout::Kind::ReplyButton, 1);
+    QVERIFY(second);
+    QSignalSpy tapped(m_chat, &ChatPreview::buttonTapped);
+    const QPoint at = m_chat->centerOf(*block, *second).toPoint();
+    QTest::mouseClick(m_chat, Qt::LeftButton, {}, at);
+    QCOMPARE(tapped.count(), 1);
+    QCOMPARE(tapped.first().at(0).toString(), QStringLiteral("wamid.buttons"));
+    const QString secondId = buttons.message->interactive->action->buttons->at(1).id.value_or(QString());
+    QCOMPARE(tapped.first().at(1).toString(), secondId);
+    // the customer's reply arrives: the buttons stop being active
+    QJsonObject reply{
+        {QStringLiteral("from"), QStringLiteral("16505551234")},
+        {QStringLiteral("id"), QStringLiteral("wamid.reply")},
+        {QStringLiteral("timestamp"), QStringLiteral("1732500000")},
+        {QStringLiteral("type"), QStringLiteral("interactive")},
+        {QStringLiteral("context"), QJsonObject{{QStringLiteral("id"), QStringLiteral("wamid.buttons")}}},
+        {QStringLiteral("interactive"),
+         QJsonObject{{QStringLiteral("type"), QStringLiteral("button_reply")},
+                     {QStringLiteral("button_reply"),
+                      QJsonObject{{QStringLiteral("id"), secondId}, {QStringLiteral("title"), QStringLiteral("x")}}}}}};
+    QVERIFY(m_model->appendCustomerMessage(QStringLiteral("16505551234"), reply, ApiFamily::Cloud));
+    block = blockOf(*m_chat, QStringLiteral("wamid.buttons"));
+    QVERIFY(!block->active);
+    QTest::mouseClick(m_chat, Qt::LeftButton, {},
+                      m_chat->centerOf(*block, *findItem(*block, PhoneLayout::Kind::ReplyButton, 0)).toPoint());
+    QCOMPARE(tapped.count(), 1);
+}
+
+void TestChatPreview::otherButtons()
+{
+    QVERIFY(m_model->appendBusinessMessage(accepted(QStringLiteral("cta-url.json"), QStringLiteral("wamid.cta"))));
+    QVERIFY(
+        m_model->appendBusinessMessage(accepted(QStringLiteral("location-request.json"), QStringLiteral("wamid.loc"))));
+    QVERIFY(m_model->appendBusinessMessage(accepted(QStringLiteral("flow.json"), QStringLiteral("wamid.flow"))));
+    QSignalSpy cta(m_chat, &ChatPreview::ctaOpened);
+    QSignalSpy location(m_chat, &ChatPreview::locationRequested);
+    QSignalSpy flow(m_chat, &ChatPreview::flowOpened);
+    for (const QString& id : {QStringLiteral("wamid.cta"), QStringLiteral("wamid.loc"), QStringLiteral("wamid.flow")}) {
+        const ChatPreview::Block* block = blockOf(*m_chat, id);
+        QVERIFY(block);
+        const PhoneLayout::Item* button = findItem(*block, PhoneLayout::Kind::BubbleButton);
+        QVERIFY2(button, qPrintable(id));
+        const QPointF at = m_chat->centerOf(*block, *button);
+        QVERIFY2(at.y() > 0 && at.y() < m_chat->height(), qPrintable(id)); // visible
+        QTest::mouseClick(m_chat, Qt::LeftButton, {}, at.toPoint());
+    }
+    QCOMPARE(cta.count(), 1);
+    QCOMPARE(cta.first().first().toString(), QStringLiteral("wamid.cta"));
+    QCOMPARE(location.count(), 1);
+    QCOMPARE(location.first().first().toString(), QStringLiteral("wamid.loc"));
+    QCOMPARE(flow.count(), 1);
+    QCOMPARE(flow.first().first().toString(), QStringLiteral("wamid.flow"));
+}
+
+void TestChatPreview::ticksFollowStatuses()
+{
+    QVERIFY(
+        m_model->appendBusinessMessage(accepted(QStringLiteral("button-text-header.json"), QStringLiteral("wamid.t"))));
+    QVERIFY(blockOf(*m_chat, QStringLiteral("wamid.t"))->status.contains(QStringLiteral("accepted")));
+    QVERIFY(m_model->setStatus(QStringLiteral("wamid.t"), QStringLiteral("delivered")));
+    QVERIFY(blockOf(*m_chat, QStringLiteral("wamid.t"))->status.contains(QStringLiteral("\u2713\u2713 delivered")));
+    QVERIFY(m_model->setStatus(QStringLiteral("wamid.t"), QStringLiteral("read")));
+    QVERIFY(blockOf(*m_chat, QStringLiteral("wamid.t"))->status.contains(QStringLiteral("read")));
+    QVERIFY(m_model->setStatus(QStringLiteral("wamid.t"), QStringLiteral("failed"),
+                               QStringLiteral("131047: Re-engagement message")));
+    const ChatPreview::Block* block = blockOf(*m_chat, QStringLiteral("wamid.t"));
+    QVERIFY(block->status.contains(QStringLiteral("131047")));
+    QCOMPARE(block->statusColor, QColor(0xe5, 0x39, 0x35));
+}
+
+QTEST_MAIN(TestChatPreview)
+#include "tst_chatpreview.moc"

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <QList>
+#include <QPointer>
+#include <QWidget>
+
+#include "BubbleContent.h"
+#include "ChatModel.h"
+#include "PhoneLayout.h"
+#include "PhoneStyle.h"
+
+// The sandbox conversation on the phone, as the customer sees it: the bot's messages on the left,
+// each laid out and painted like the composer's preview (PhoneLayout) and fully interactive — reply
+// buttons, the list's bottom sheet with Send, CTA, location and flow buttons —, the customer's own
+// messages on the right. Under each bot message its delivery as Meta reported it (✓ sent, ✓✓
+// delivered, blue ✓✓ read, failed); under each customer message how its webhook reached the bot.
+// Scrolled to the newest message unless the tester scrolled up.
+class ChatPreview : public QWidget
+{
+    Q_OBJECT
+
+public:
+    // One laid-out message of the conversation, in content coordinates (0 = top of the chat).
+    struct Block
+    {
+        int row = -1;
+        QString id;
+        bool fromBusiness = true;
+        QRectF rect;                    // the whole block: bubble, buttons and the status line
+        QList<PhoneLayout::Item> items; // business messages: their bubble and buttons
+        wa::BubbleContent content;      // business messages
+        QRectF bubble;                  // customer messages
+        QString text;                   // customer messages
+        QString time;
+        QString status;     // the line under the message
+        QColor statusColor; // its colour
+        bool active = true; // its buttons still work
+    };
+
+    explicit ChatPreview(QWidget* parent = nullptr);
+
+    void setModel(wa::ChatModel* model);
+    wa::ChatModel* model() const { return m_model; }
+    void setPhoneStyle(PhoneStyle::Platform platform, PhoneStyle::Theme theme);
+    void setBusinessName(const QString& name);
+
+    const QList<Block>& blocks() const;
+    // The top of the content in widget coordinates (negative when the chat is taller than the widget).
+    qreal contentOffset() const;
+    // The list sheet shown over the chat, for the message of that id ("" when closed).
+    QString sheetMessageId() const { return m_sheetFor; }
+    void openSheet(const QString& messageId);
+    void closeSheet();
+    int selectedRow() const { return m_selectedRow; }
+    // The sheet's items in widget coordinates (empty when closed).
+    QList<PhoneLayout::Item> sheetItems() const;
+    // Where an item of a block is on the widget, for tests and tools.
+    QPointF centerOf(const Block& block, const PhoneLayout::Item& item) const;
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+signals:
+    void buttonTapped(const QString& messageId, const QString& buttonId);
+    void rowPicked(const QString& messageId, const QString& rowId);
+    void ctaOpened(const QString& messageId);
+    void locationRequested(const QString& messageId);
+    void flowOpened(const QString& messageId);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+
+private:
+    void invalidate();
+    void ensureLayout() const;
+    void layoutBlocks() const;
+    Block businessBlock(const wa::ChatEntry& entry, int row, qreal y) const;
+    Block customerBlock(const wa::ChatEntry& entry, int row, qreal y) const;
+    PhoneLayout sheetLayout() const;
+    void activate(const Block& block, const PhoneLayout::Item& item);
+
+    QPointer<wa::ChatModel> m_model;
+    PhoneStyle m_style;
+    mutable QList<Block> m_blocks;
+    mutable qreal m_contentHeight = 0;
+    mutable PhoneLayout::Item m_bar;
+    mutable bool m_valid = false;
+    qreal m_scrolledUp = 0; // from the newest (bottom) part
+    QString m_sheetFor;
+    int m_selectedRow = -1;
+};
