@@ -208,6 +208,7 @@ MainWindow::MainWindow(QWidget* parent)
     tabifyDockWidget(m_sendDock, m_historyDock);
     tabifyDockWidget(m_historyDock, m_deliveriesDock);
     consoleDock->raise();
+    resizeDocks({consoleDock}, {300}, Qt::Vertical); // the composer and the phone keep most of the height
 
     connect(m_document, &wa::ComposerDocument::changed, this, &MainWindow::documentChanged);
     connect(m_document, &wa::ComposerDocument::modifiedChanged, this, &MainWindow::updateTitle);
@@ -710,6 +711,7 @@ void MainWindow::buildDeliveries()
     table->setModel(m_deliveries);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->verticalHeader()->hide();
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->horizontalHeader()->setStretchLastSection(true);
     table->setWordWrap(false);
     m_deliveriesDock = new QDockWidget(tr("Deliveries to the bot"), this);

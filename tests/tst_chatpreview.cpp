@@ -190,6 +190,13 @@ void TestChatPreview::replyButtonTapsOnce()
                      {QStringLiteral("button_reply"),
                       QJsonObject{{QStringLiteral("id"), secondId}, {QStringLiteral("title"), QStringLiteral("x")}}}}}};
     QVERIFY(m_model->appendCustomerMessage(QStringLiteral("16505551234"), reply, ApiFamily::Cloud));
+    // the customer's bubble shows the button's title and quotes the message it answers
+    const ChatPreview::Block* answer = blockOf(*m_chat, QStringLiteral("wamid.reply"));
+    QVERIFY(answer);
+    QCOMPARE(answer->text, QStringLiteral("x"));
+    QVERIFY(!answer->quote.isEmpty());
+    QCOMPARE(answer->quote, m_model->entry(QStringLiteral("wamid.buttons"))->text.section(QLatin1Char('\n'), 0, 0));
+    QVERIFY(answer->quoteRect.top() >= answer->bubble.top() && answer->quoteRect.bottom() <= answer->bubble.bottom());
     block = blockOf(*m_chat, QStringLiteral("wamid.buttons"));
     QVERIFY(!block->active);
     QTest::mouseClick(m_chat, Qt::LeftButton, {},

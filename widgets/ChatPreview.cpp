@@ -102,6 +102,44 @@ QString webhookLine(const wa::ChatEntry& entry, QColor* color, const PhoneStyle&
     return QObject::tr("\u2192 bot: %1").arg(entry.webhookText());
 }
 
+// What WhatsApp shows in the customer's own bubble: the text, the tapped button's or picked row's
+// title (with the row's description), the place shared, or the flow's "Sent".
+QString bubbleText(const wa::ChatEntry& entry)
+{
+    const QJsonObject& m = entry.payload;
+    const QString type = m.value(QStringLiteral("type")).toString();
+    if (type == QLatin1String("text"))
+        return m.value(QStringLiteral("text")).toObject().value(QStringLiteral("body")).toString();
+    if (type == QLatin1String("interactive")) {
+        const QJsonObject interactive = m.value(QStringLiteral("interactive")).toObject();
+        const QString kind = interactive.value(QStringLiteral("type")).toString();
+        const QJsonObject reply = interactive.value(kind).toObject();
+        if (kind == QLatin1String("button_reply"))
+            return reply.value(QStringLiteral("title")).toString();
+        if (kind == QLatin1String("list_reply")) {
+            const QString description = reply.value(QStringLiteral("description")).toString();
+            return reply.value(QStringLiteral("title")).toString() +
+                   (description.isEmpty() ? QString() : QLatin1Char('\n') + description);
+        }
+        if (kind == QLatin1String("nfm_reply"))
+            return QStringLiteral("\u2705 ") + reply.value(QStringLiteral("body")).toString(QStringLiteral("Sent"));
+    }
+    if (type == QLatin1String("location")) {
+        const QJsonObject location = m.value(QStringLiteral("location")).toObject();
+        QStringList lines;
+        const QString name = location.value(QStringLiteral("name")).toString();
+        lines << QStringLiteral("\U0001F4CD ") +
+                     (name.isEmpty() ? QStringLiteral("%1, %2")
+                                           .arg(location.value(QStringLiteral("latitude")).toDouble(), 0, 'f', 5)
+                                           .arg(location.value(QStringLiteral("longitude")).toDouble(), 0, 'f', 5)
+                                     : name);
+        if (location.contains(QStringLiteral("address")))
+            lines << location.value(QStringLiteral("address")).toString();
+        return lines.join(QLatin1Char('\n'));
+    }
+    return entry.text;
+}
+
 } // namespace
 
 ChatPreview::ChatPreview(QWidget* parent)
@@ -253,17 +291,28 @@ ChatPreview::Block ChatPreview::customerBlock(const wa::ChatEntry& entry, int ro
     block.row = row;
     block.id = entry.id;
     block.fromBusiness = false;
-    block.text = entry.text;
+    block.text = bubbleText(entry);
     block.time = entry.time.toLocalTime().toString(QStringLiteral("HH:mm"));
+    // A reply quotes the bot's message it answers, as WhatsApp shows it.
+    if (!entry.contextId.isEmpty() && m_model) {
+        if (const auto quoted = m_model->entry(entry.contextId))
+            block.quote = quoted->text.section(QLatin1Char('\n'), 0, 0);
+    }
     const qreal w = qMax(width(), 240);
     const qreal maxText = w * 0.75 - 2 * kPadding;
     const QFontMetricsF body(m_style.bodyFont);
     const QFontMetricsF time(m_style.timeFont);
+    const QFontMetricsF small(m_style.footerFont);
     QRectF text = body.boundingRect(QRectF(0, 0, maxText, 10000), Qt::TextWordWrap, block.text);
     const qreal timeWidth = time.horizontalAdvance(block.time) + 6;
-    const qreal bubbleWidth = qMin(w * 0.75, qMax(text.width(), 40.0) + timeWidth + 2 * kPadding);
-    const qreal bubbleHeight = text.height() + time.height() * 0.6 + 2 * kPadding;
+    qreal bubbleWidth = qMin(w * 0.75, qMax(text.width(), 40.0) + timeWidth + 2 * kPadding);
+    const qreal quoteHeight = block.quote.isEmpty() ? 0 : 2 * small.height() + 12;
+    if (!block.quote.isEmpty())
+        bubbleWidth = qMin(w * 0.75, qMax(bubbleWidth, small.horizontalAdvance(block.quote) + 2 * kPadding + 16));
+    const qreal bubbleHeight = quoteHeight + text.height() + time.height() * 0.6 + 2 * kPadding;
     block.bubble = QRectF(w - kSideMargin - bubbleWidth, y, bubbleWidth, bubbleHeight);
+    if (!block.quote.isEmpty())
+        block.quoteRect = QRectF(block.bubble.left() + 4, y + 4, bubbleWidth - 8, quoteHeight - 4);
     block.status = webhookLine(entry, &block.statusColor, m_style);
     block.rect = QRectF(0, y, w, bubbleHeight + (block.status.isEmpty() ? 0 : kStatusHeight));
     return block;
@@ -391,7 +440,22 @@ void ChatPreview::paintEvent(QPaintEvent*)
         p.drawPath(bubble.united(tail).translated(0, 1));
         p.setBrush(dark ? QColor(0x00, 0x5c, 0x4b) : QColor(0xd9, 0xfd, 0xd3));
         p.drawPath(bubble.united(tail));
-        const QRectF inner = block.bubble.adjusted(kPadding, kPadding - 2, -kPadding, -kPadding);
+        QRectF inner = block.bubble.adjusted(kPadding, kPadding - 2, -kPadding, -kPadding);
+        if (!block.quote.isEmpty()) {
+            // The quoted bot message: a tinted box with a bar, the business's name and its first line.
+            p.setBrush(QColor(0, 0, 0, dark ? 50 : 14));
+            p.drawRoundedRect(block.quoteRect, 6, 6);
+            p.fillRect(QRectF(block.quoteRect.left(), block.quoteRect.top(), 4, block.quoteRect.height()),
+                       m_style.accent);
+            const QRectF quoteText = block.quoteRect.adjusted(10, 4, -6, -4);
+            p.setFont(m_style.footerFont);
+            p.setPen(m_style.accent);
+            p.drawText(quoteText, Qt::AlignLeft | Qt::AlignTop, m_style.contactName);
+            p.setPen(m_style.secondaryText);
+            p.drawText(quoteText, Qt::AlignLeft | Qt::AlignBottom,
+                       QFontMetricsF(m_style.footerFont).elidedText(block.quote, Qt::ElideRight, quoteText.width()));
+            inner.setTop(block.quoteRect.bottom() + 4);
+        }
         p.setPen(m_style.text);
         p.setFont(m_style.bodyFont);
         p.drawText(inner, Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignTop, block.text);

@@ -31,6 +31,8 @@ public:
         wa::BubbleContent content;      // business messages
         QRectF bubble;                  // customer messages
         QString text;                   // customer messages
+        QString quote;                  // the bot message it answers (one line), when it does
+        QRectF quoteRect;
         QString time;
         QString status;     // the line under the message
         QColor statusColor; // its colour
