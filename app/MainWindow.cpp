@@ -1067,8 +1067,11 @@ void MainWindow::documentChanged()
 
     const int errors = m_findings->errorCount();
     const int warnings = m_findings->warningCount();
-    m_summary->setStyleSheet(errors ? QStringLiteral("color: #b3261e; font-weight: bold")
-                                    : QStringLiteral("color: #1b7f3b; font-weight: bold"));
+    // Only when it changes: setting a style sheet re-polishes the label and relayouts the panel.
+    const QString summaryStyle = errors ? QStringLiteral("color: #b3261e; font-weight: bold")
+                                        : QStringLiteral("color: #1b7f3b; font-weight: bold");
+    if (m_summary->styleSheet() != summaryStyle)
+        m_summary->setStyleSheet(summaryStyle);
     if (errors == 0 && warnings == 0)
         m_summary->setText(tr("Valid: WhatsApp will accept this message."));
     else if (errors == 0)

@@ -6,19 +6,41 @@
 //   QT_QPA_PLATFORM=offscreen ./build-release/bench/wa_bench_keystroke [KEYSTROKES]
 //
 // Exit status 0 when the run completed; the target (median under 2 ms) is reported, not enforced.
+//
+// WA_BENCH_MODE chooses where and how the keystrokes are typed (the default is the measurement):
+//   alternate  a letter, then Backspace, at the end of the body (default)
+//   run        runs of 60 letters, then 60 Backspaces, at the end of the body
+//   middle     a letter, then Backspace, in the middle of the body
+//   start      a letter, then Backspace, at the start of the body
+//
+// Under callgrind only the keystrokes are counted, and the window's timers (the JSON pane 120 ms
+// after typing, the recovery file, the 24-hour-window clock) are held back: slowed down by the
+// instrumentation they would otherwise fire inside the loop, which the real run never sees.
+//   valgrind --tool=callgrind --instr-atstart=no ./build-perf/bench/wa_bench_keystroke 40
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <vector>
 
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#define CALLGRIND_START_INSTRUMENTATION
+#define CALLGRIND_STOP_INSTRUMENTATION
+#endif
+
 #include <QApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QKeyEvent>
+#include <QLabel>
+#include <QPaintEvent>
 #include <QPainter>
 #include <QPlainTextEdit>
+#include <QTimer>
 
 #include "ComposerDocument.h"
 #include "ComposerForm.h"
@@ -67,6 +89,35 @@ QByteArray largestList()
     return QJsonDocument(message).toJson(QJsonDocument::Compact);
 }
 
+// With WA_BENCH_PAINTS set, lists what the last two keystrokes repaint (widget, region, parents) and
+// lay out again: every repainted pixel costs, and so does a layout request that climbs up to a
+// scroll area or the main window.
+class PaintLog : public QObject
+{
+public:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (!enabled || (event->type() != QEvent::Paint && event->type() != QEvent::LayoutRequest))
+            return false;
+        QString what;
+        if (event->type() == QEvent::Paint) {
+            for (const QRect& r : static_cast<QPaintEvent*>(event)->region())
+                what += QStringLiteral(" %1x%2+%3+%4").arg(r.width()).arg(r.height()).arg(r.x()).arg(r.y());
+        } else {
+            what = QStringLiteral(" layout request");
+        }
+        QString parents;
+        for (QObject* o = watched->parent(); o && parents.size() < 100; o = o->parent())
+            parents += QLatin1String(" < ") + QLatin1String(o->metaObject()->className());
+        const auto* label = qobject_cast<QLabel*>(watched);
+        std::printf("    %s \"%s\":%s   %s\n", watched->metaObject()->className(),
+                    qPrintable(label ? label->text().left(24) : watched->objectName()), qPrintable(what),
+                    qPrintable(parents));
+        return false;
+    }
+    bool enabled = false;
+};
+
 double percentile(std::vector<double> values, double p)
 {
     std::sort(values.begin(), values.end());
@@ -100,16 +151,38 @@ int main(int argc, char* argv[])
         window.preview()->hide();
     QPlainTextEdit* body = window.form()->bodyEditor()->multiLineInput();
     body->setFocus();
-    body->moveCursor(QTextCursor::End);
+    const QByteArray mode = qgetenv("WA_BENCH_MODE").isEmpty() ? QByteArray("alternate") : qgetenv("WA_BENCH_MODE");
+    body->moveCursor(mode == "start" ? QTextCursor::Start : QTextCursor::End);
+    if (mode == "middle") {
+        QTextCursor cursor = body->textCursor();
+        cursor.setPosition(static_cast<int>(body->toPlainText().size() / 2));
+        body->setTextCursor(cursor);
+    }
     QApplication::processEvents();
+
+    if (RUNNING_ON_VALGRIND) {
+        for (QTimer* timer : window.findChildren<QTimer*>())
+            timer->setInterval(24 * 3600 * 1000);
+    }
+
+    PaintLog paintLog;
+    const bool logPaints = qEnvironmentVariableIsSet("WA_BENCH_PAINTS");
+    if (logPaints)
+        app.installEventFilter(&paintLog);
 
     std::vector<double> ms;
     std::vector<double> eventMs;
     std::vector<double> paintMs;
+    std::vector<bool> letters;
     ms.reserve(static_cast<size_t>(keystrokes));
+    CALLGRIND_START_INSTRUMENTATION;
     for (int i = 0; i < keystrokes; ++i) {
         // type a letter, then take it back with Backspace, so the body stays within its limit
-        const bool letter = i % 2 == 0;
+        const bool letter = mode == "run" ? (i / 60) % 2 == 0 : i % 2 == 0;
+        letters.push_back(letter);
+        paintLog.enabled = logPaints && i >= keystrokes - 2;
+        if (paintLog.enabled)
+            std::printf("  keystroke %d (%s) repaints and lays out:\n", i, letter ? "a letter" : "Backspace");
         QKeyEvent press(QEvent::KeyPress, letter ? Qt::Key_A : Qt::Key_Backspace, Qt::NoModifier,
                         letter ? QStringLiteral("a") : QString());
         using Clock = std::chrono::steady_clock;
@@ -126,6 +199,7 @@ int main(int argc, char* argv[])
         eventMs.push_back(msBetween(start, handled));
         paintMs.push_back(msBetween(handled, painted));
     }
+    CALLGRIND_STOP_INSTRUMENTATION;
     // The preview's two halves on their own: the layout (a pure function) and the painting.
     {
         const wa::BubbleContent content = wa::BubbleContent::fromMessage(window.document()->message());
@@ -150,13 +224,20 @@ int main(int argc, char* argv[])
                     percentile(paintOnlyMs, 0.5));
     }
     const int errors = window.document()->findings().isEmpty() ? 0 : 1;
-    std::printf("wa_bench_keystroke: %d keystrokes in the body of the largest legal list message\n", keystrokes);
+    std::printf("wa_bench_keystroke: %d keystrokes in the body of the largest legal list message (%s)\n", keystrokes,
+                mode.constData());
     std::printf("  key event -> model, validation, form refresh, findings, preview layout and repaint (JSON pane: 120 "
                 "ms after)\n");
     std::printf("  median %.3f ms   p90 %.3f ms   max %.3f ms   (target: median under 2 ms) %s\n", percentile(ms, 0.5),
                 percentile(ms, 0.9), percentile(ms, 1.0), percentile(ms, 0.5) < 2.0 ? "MET" : "NOT MET");
     std::printf("  of which: key event, model, validation and views updated %.3f ms, painting %.3f ms (medians)\n",
                 percentile(eventMs, 0.5), percentile(paintMs, 0.5));
+    std::vector<double> letterMs;
+    std::vector<double> backspaceMs;
+    for (size_t i = 0; i < ms.size(); ++i)
+        (letters[i] ? letterMs : backspaceMs).push_back(ms[i]);
+    std::printf("  a letter: median %.3f ms; Backspace: median %.3f ms\n", percentile(letterMs, 0.5),
+                percentile(backspaceMs, 0.5));
     std::printf("  message findings after the run: %d (the legacy 1024 warning is expected)\n",
                 static_cast<int>(window.document()->findings().size()));
     (void)errors;

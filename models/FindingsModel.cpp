@@ -60,9 +60,26 @@ void FindingsModel::setFindings(QList<Finding> findings)
     });
     if (findings == m_findings)
         return; // typing that changes nothing found keeps the view (and its selection) still
-    beginResetModel();
-    m_findings = std::move(findings);
-    endResetModel();
+    // The same findings with other numbers ("… is 4001 characters"): the rows that changed are
+    // updated in place, so the view repaints them only and keeps its layout and selection.
+    const bool sameRows =
+        findings.size() == m_findings.size() &&
+        std::equal(findings.cbegin(), findings.cend(), m_findings.cbegin(), [](const Finding& a, const Finding& b) {
+            return a.severity == b.severity && a.path == b.path && a.code == b.code;
+        });
+    if (!sameRows) {
+        beginResetModel();
+        m_findings = std::move(findings);
+        endResetModel();
+        return;
+    }
+    for (qsizetype row = 0; row < findings.size(); ++row) {
+        if (findings.at(row) == m_findings.at(row))
+            continue;
+        m_findings[row] = findings.at(row);
+        const QModelIndex changed = index(static_cast<int>(row));
+        emit dataChanged(changed, changed, {Qt::DisplayRole, Qt::ToolTipRole, MessageRole, LimitRole, ActualRole});
+    }
 }
 
 int FindingsModel::errorCount() const

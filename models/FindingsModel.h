@@ -29,6 +29,8 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    // A list of other findings resets the model; the same findings with other messages or numbers
+    // (a length that changed) update their rows in place (dataChanged).
     void setFindings(QList<Finding> findings);
     const QList<Finding>& findings() const { return m_findings; }
     int errorCount() const;

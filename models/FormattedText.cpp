@@ -22,6 +22,12 @@ unsigned styleOf(QChar marker)
     }
 }
 
+// The characters a formatting marker starts with.
+bool isMarker(QChar c)
+{
+    return c == QLatin1Char('*') || c == QLatin1Char('_') || c == QLatin1Char('~') || c == QLatin1Char('`');
+}
+
 bool isBoundary(QStringView text, qsizetype i)
 {
     if (i < 0 || i >= text.size())
@@ -86,8 +92,12 @@ private:
                     continue;
                 }
             }
-            append(i, 1, style);
-            ++i;
+            // what cannot open anything goes in as one run, not character by character
+            qsizetype next = i + 1;
+            while (next < end && !isMarker(m_text[next]))
+                ++next;
+            append(i, next - i, style);
+            i = next;
         }
     }
 

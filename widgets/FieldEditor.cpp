@@ -4,16 +4,40 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextDocumentLayout>
 #include <QPlainTextEdit>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTextLayout>
 
 #include "ComposerDocument.h"
 #include "LimitsTable.h"
+#include "StableSizeBox.h"
 #include "TextMetrics.h"
 
 namespace {
 const char* kErrorColor = "#b3261e";
 const char* kWarningColor = "#a15c00";
 const char* kNormalColor = "palette(mid)";
+
+// QPlainTextEdit's layout, keeping each laid-out paragraph's glyphs. By default a QTextLayout
+// drops them after laying out, so placing the caret, painting it and repainting the text after a
+// keystroke each shaped the paragraph again: a 4000-character body three more times a keystroke.
+class GlyphKeepingLayout : public QPlainTextDocumentLayout
+{
+public:
+    using QPlainTextDocumentLayout::QPlainTextDocumentLayout;
+
+protected:
+    void documentChanged(int from, int charsRemoved, int charsAdded) override
+    {
+        for (QTextBlock block = document()->findBlock(from); block.isValid() && block.position() <= from + charsAdded;
+             block = block.next())
+            block.layout()->setCacheEnabled(true);
+        QPlainTextDocumentLayout::documentChanged(from, charsRemoved, charsAdded);
+    }
+};
+
 } // namespace
 
 FieldEditor::FieldEditor(wa::ComposerDocument* document, Mode mode, const char* pattern, QWidget* parent)
@@ -34,6 +58,9 @@ FieldEditor::FieldEditor(wa::ComposerDocument* document, Mode mode, const char* 
         connect(m_line, &QLineEdit::textEdited, this, &FieldEditor::userEdited);
     } else {
         m_multi = new QPlainTextEdit(this);
+        auto* document = new QTextDocument(m_multi);
+        document->setDocumentLayout(new GlyphKeepingLayout(document));
+        m_multi->setDocument(document);
         m_multi->setTabChangesFocus(true);
         m_multi->setMinimumHeight(QFontMetrics(font()).lineSpacing() * 4);
         m_multi->setMaximumHeight(QFontMetrics(font()).lineSpacing() * 9);
@@ -45,11 +72,14 @@ FieldEditor::FieldEditor(wa::ComposerDocument* document, Mode mode, const char* 
     }
     m_counter->setAlignment(Qt::AlignRight | Qt::AlignTop);
     m_counter->setMinimumWidth(QFontMetrics(font()).horizontalAdvance(QStringLiteral("0000/0000")));
-    layout->addWidget(m_counter, 0, 1);
+    // The counter and the finding change with every keystroke: boxed, they do not lay the whole
+    // form out again each time (see StableSizeBox).
+    layout->addWidget(new StableSizeBox(m_counter, this), 0, 1);
     m_finding->setWordWrap(true);
     m_finding->setTextFormat(Qt::PlainText);
-    m_finding->hide();
-    layout->addWidget(m_finding, 1, 0, 1, 2);
+    m_findingBox = new StableSizeBox(m_finding, this);
+    m_findingBox->hide();
+    layout->addWidget(m_findingBox, 1, 0, 1, 2);
     setEnabled(false);
 }
 
@@ -77,7 +107,7 @@ void FieldEditor::unbind()
     else
         m_multi->clear();
     m_loading = false;
-    m_finding->hide();
+    m_findingBox->hide();
     m_counter->clear();
     setEnabled(false);
 }
@@ -150,10 +180,11 @@ void FieldEditor::updateCounter()
     const char* color = m_state == CounterState::Error     ? kErrorColor
                         : m_state == CounterState::Warning ? kWarningColor
                                                            : kNormalColor;
-    if (m_limit >= 0)
-        m_counter->setText(QStringLiteral("%1/%2").arg(chars).arg(m_limit));
-    else
-        m_counter->clear(); // no limit to count against
+    // Only what changed is set: QLabel::clear() repaints an empty label, and a new tool tip, text
+    // or property costs an event each, on every keystroke of every field.
+    const QString counterText = m_limit >= 0 ? QStringLiteral("%1/%2").arg(chars).arg(m_limit) : QString();
+    if (m_counter->text() != counterText)
+        m_counter->setText(counterText); // no limit to count against: empty
     // A style sheet re-polishes the widget: set it only when the state changes, not per keystroke.
     const QString counterStyle =
         QStringLiteral("color: %1;%2")
@@ -161,18 +192,23 @@ void FieldEditor::updateCounter()
             .arg(m_state == CounterState::Normal ? QString() : QStringLiteral(" font-weight: bold;"));
     if (m_counter->styleSheet() != counterStyle)
         m_counter->setStyleSheet(counterStyle);
-    m_counter->setToolTip(m_limit >= 0 ? tr("%1 of %2 characters (Unicode code points)").arg(chars).arg(m_limit)
-                                       : QString());
+    const QString tip =
+        m_limit >= 0 ? tr("%1 of %2 characters (Unicode code points)").arg(chars).arg(m_limit) : QString();
+    if (m_counter->toolTip() != tip)
+        m_counter->setToolTip(tip);
     const wa::Finding* shown = error ? error : warning;
     if (shown) {
-        m_finding->setText(shown->message);
+        if (m_finding->text() != shown->message)
+            m_finding->setText(shown->message);
         const QString findingStyle =
             QStringLiteral("color: %1;").arg(QLatin1String(error ? kErrorColor : kWarningColor));
         if (m_finding->styleSheet() != findingStyle)
             m_finding->setStyleSheet(findingStyle);
-        m_finding->show();
+        m_findingBox->show();
     } else {
-        m_finding->hide();
+        m_findingBox->hide();
     }
-    input()->setProperty("finding", error ? QStringLiteral("error") : warning ? QStringLiteral("warning") : QString());
+    const QString finding = error ? QStringLiteral("error") : warning ? QStringLiteral("warning") : QString();
+    if (input()->property("finding").toString() != finding)
+        input()->setProperty("finding", finding);
 }

@@ -12,6 +12,7 @@
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class StableSizeBox;
 
 namespace wa {
 class ComposerDocument;
@@ -64,6 +65,7 @@ private:
     QPlainTextEdit* m_multi = nullptr;
     QLabel* m_counter;
     QLabel* m_finding;
+    StableSizeBox* m_findingBox = nullptr;
     QString m_key;
     QString m_path;
     Getter m_getter;

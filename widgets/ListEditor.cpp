@@ -319,7 +319,11 @@ void ListEditor::updateButtons()
 
 void ListEditor::refresh()
 {
-    m_tree->viewport()->update(); // findings may have moved
+    // The tree marks findings: repaint it when they changed, not on every keystroke elsewhere.
+    if (m_document->findings() != m_markedFindings) {
+        m_markedFindings = m_document->findings();
+        m_tree->viewport()->update();
+    }
     m_title->refresh();
     m_id->refresh();
     m_description->refresh();
@@ -338,21 +342,30 @@ void ListEditor::refresh()
     const int maxItems =
         wa::LimitsTable::rule(m_mode == Mode::Rows ? wa::Rule::ListRowsTotal : wa::Rule::ProductItemsTotal).max;
     const int maxSections = wa::LimitsTable::rule(wa::Rule::SectionsCount).max;
-    m_total->setText(tr("%1/%2 %3 · %4/%5 sections")
-                         .arg(items)
-                         .arg(maxItems)
-                         .arg(m_mode == Mode::Rows ? tr("rows") : tr("products"))
-                         .arg(sections)
-                         .arg(maxSections));
-    m_total->setStyleSheet(
-        items > maxItems || sections > maxSections ? QStringLiteral("color: #b3261e; font-weight: bold") : QString());
-    m_addItem->setToolTip(items >= maxItems ? tr("WhatsApp takes at most %1 %2 in total: this one would be refused.")
-                                                  .arg(maxItems)
-                                                  .arg(m_mode == Mode::Rows ? tr("rows") : tr("products"))
-                                            : QString());
-    m_addSection->setToolTip(sections >= maxSections
-                                 ? tr("WhatsApp takes at most %1 sections: this one would be refused.").arg(maxSections)
-                                 : QString());
+    // Each set only when it changes: a style sheet re-polishes, a text relays the form out.
+    const QString total = tr("%1/%2 %3 · %4/%5 sections")
+                              .arg(items)
+                              .arg(maxItems)
+                              .arg(m_mode == Mode::Rows ? tr("rows") : tr("products"))
+                              .arg(sections)
+                              .arg(maxSections);
+    if (m_total->text() != total)
+        m_total->setText(total);
+    const QString totalStyle =
+        items > maxItems || sections > maxSections ? QStringLiteral("color: #b3261e; font-weight: bold") : QString();
+    if (m_total->styleSheet() != totalStyle)
+        m_total->setStyleSheet(totalStyle);
+    const QString itemTip = items >= maxItems ? tr("WhatsApp takes at most %1 %2 in total: this one would be refused.")
+                                                    .arg(maxItems)
+                                                    .arg(m_mode == Mode::Rows ? tr("rows") : tr("products"))
+                                              : QString();
+    if (m_addItem->toolTip() != itemTip)
+        m_addItem->setToolTip(itemTip);
+    const QString sectionTip =
+        sections >= maxSections ? tr("WhatsApp takes at most %1 sections: this one would be refused.").arg(maxSections)
+                                : QString();
+    if (m_addSection->toolTip() != sectionTip)
+        m_addSection->setToolTip(sectionTip);
 }
 
 bool ListEditor::focusPath(const QString& path)

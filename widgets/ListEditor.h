@@ -1,6 +1,9 @@
 #pragma once
 
+#include <QList>
 #include <QWidget>
+
+#include "Finding.h"
 
 class FieldEditor;
 class QLabel;
@@ -9,7 +12,6 @@ class QTreeView;
 
 namespace wa {
 class ComposerDocument;
-struct Finding;
 class ListTreeModel;
 } // namespace wa
 
@@ -63,4 +65,5 @@ private:
     QPushButton* m_up;
     QPushButton* m_down;
     QPushButton* m_generateIds = nullptr;
+    QList<wa::Finding> m_markedFindings; // what the tree's marks were last painted from
 };

@@ -11,16 +11,14 @@ constexpr qreal kGap = 4;     // between stacked parts
 constexpr qreal kButtonHeight = 42;
 constexpr qreal kMinButtonBubble = 230;
 
-bool isRightToLeft(const QList<wa::TextSpan>& spans)
-{
-    return wa::FormattedText::plainText(spans).isRightToLeft();
-}
+using TextLayout = std::shared_ptr<const IncrementalTextLayout>;
 
 // Lays out formatted text in `width`; returns the layout with its lines positioned from (0,0).
-std::shared_ptr<QTextLayout> layoutText(const QList<wa::TextSpan>& spans, const QFont& font, const PhoneStyle& style,
-                                        const QColor& color, qreal width, qreal* height, qreal* naturalWidth)
+// `previous` is the same text's layout in the previous compute(), reused where it still holds.
+TextLayout layoutText(const QList<wa::TextSpan>& spans, const QFont& font, const PhoneStyle& style, const QColor& color,
+                      qreal width, qreal* height, qreal* naturalWidth, const TextLayout& previous = {})
 {
-    auto layout = std::make_shared<QTextLayout>(wa::FormattedText::plainText(spans), font);
+    const QString text = wa::FormattedText::plainText(spans);
     QList<QTextLayout::FormatRange> formats;
     int at = 0;
     for (const wa::TextSpan& span : spans) {
@@ -51,31 +49,43 @@ std::shared_ptr<QTextLayout> layoutText(const QList<wa::TextSpan>& spans, const 
         if (range.length > 0)
             formats.append(range);
     }
-    layout->setFormats(formats);
     QTextOption option;
     option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    const bool rtl = isRightToLeft(spans);
+    const bool rtl = text.isRightToLeft();
     option.setTextDirection(rtl ? Qt::RightToLeft : Qt::LeftToRight);
     option.setAlignment(rtl ? Qt::AlignRight : Qt::AlignLeft);
-    layout->setTextOption(option);
-    layout->setCacheEnabled(true);
+    TextLayout layout = IncrementalTextLayout::create(text, formats, font, option, width, previous);
 
-    const QFontMetricsF metrics(font);
-    qreal y = 0;
-    qreal widest = 0;
-    layout->beginLayout();
-    for (QTextLine line = layout->createLine(); line.isValid(); line = layout->createLine()) {
-        line.setLineWidth(width);
-        line.setPosition(QPointF(0, y));
-        y += line.height();
-        widest = qMax(widest, line.naturalTextWidth());
-    }
-    layout->endLayout();
-    *height = qMax(y, layout->text().isEmpty() ? 0.0 : metrics.height());
+    *height = qMax(layout->height(), text.isEmpty() ? 0.0 : QFontMetricsF(font).height());
     if (naturalWidth)
-        *naturalWidth = widest;
+        *naturalWidth = layout->naturalWidth();
     return layout;
 }
+
+// The layouts of the previous compute(), by the item they belong to.
+class PreviousLayouts
+{
+public:
+    explicit PreviousLayouts(const PhoneLayout* previous)
+        : m_previous(previous)
+    {
+    }
+
+    TextLayout of(PhoneLayout::Kind kind, int index = -1, bool extra = false) const
+    {
+        if (!m_previous)
+            return {};
+        for (const PhoneLayout::Item& item : m_previous->items) {
+            if (item.kind == kind && item.index == index)
+                return extra ? item.extraLayout : item.layout;
+        }
+        return {};
+    }
+    TextLayout measured(int part) const { return m_previous ? m_previous->measured[part] : TextLayout(); }
+
+private:
+    const PhoneLayout* m_previous;
+};
 
 QString plain(const QList<wa::TextSpan>& spans)
 {
@@ -85,9 +95,10 @@ QString plain(const QList<wa::TextSpan>& spans)
 } // namespace
 
 PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneStyle& style, int width,
-                                 const State& state)
+                                 const State& state, const PhoneLayout* previous)
 {
     PhoneLayout out;
+    const PreviousLayouts before(previous);
     const qreal w = width;
     const bool web = style.platform == PhoneStyle::Platform::Web;
     const qreal barHeight = web ? 60 : style.platform == PhoneStyle::Platform::IOS ? 54 : 56;
@@ -118,22 +129,23 @@ PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneSt
     // (any long text does) the same layout is used, so a keystroke lays the body out once.
     struct Measured
     {
-        std::shared_ptr<QTextLayout> layout;
+        TextLayout layout;
         qreal height = 0;
     };
     qreal natural = 0;
-    const auto measure = [&](const QList<wa::TextSpan>& spans, const QFont& font, const QColor& color) {
+    const auto measure = [&](int part, const QList<wa::TextSpan>& spans, const QFont& font, const QColor& color) {
         Measured m;
         if (spans.isEmpty())
             return m;
         qreal nw = 0;
-        m.layout = layoutText(spans, font, style, color, maxInner, &m.height, &nw);
+        m.layout = layoutText(spans, font, style, color, maxInner, &m.height, &nw, before.measured(part));
+        out.measured[part] = m.layout;
         natural = qMax(natural, nw);
         return m;
     };
-    const Measured headerText = measure(content.headerText, style.headerFont, style.text);
-    const Measured bodyText = measure(content.body, style.bodyFont, style.text);
-    const Measured footerText = measure(content.footer, style.footerFont, style.secondaryText);
+    const Measured headerText = measure(0, content.headerText, style.headerFont, style.text);
+    const Measured bodyText = measure(1, content.body, style.bodyFont, style.text);
+    const Measured footerText = measure(2, content.footer, style.footerFont, style.secondaryText);
     const bool media = content.header == wa::BubbleContent::Header::Image ||
                        content.header == wa::BubbleContent::Header::Video ||
                        content.header == wa::BubbleContent::Header::Document;
@@ -186,7 +198,8 @@ PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneSt
         t.kind = kind;
         t.text = plain(spans);
         qreal th = measured.height;
-        t.layout = inner == maxInner ? measured.layout : layoutText(spans, font, style, color, inner, &th, nullptr);
+        t.layout = inner == maxInner ? measured.layout
+                                     : layoutText(spans, font, style, color, inner, &th, nullptr, before.of(kind));
         t.rect = QRectF(bx + kPadding, y, inner, th);
         parts.append(t);
         y += th + kGap;
@@ -202,7 +215,7 @@ PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneSt
     const qreal timeHeight = timeMetrics.height();
     bool timeOnLastLine = false;
     if (!parts.isEmpty() && parts.last().layout) {
-        const QTextLayout* last = parts.last().layout.get();
+        const IncrementalTextLayout* last = parts.last().layout.get();
         const QTextLine line = last->lineAt(last->lineCount() - 1);
         if (line.isValid() && !last->text().isRightToLeft() && line.naturalTextWidth() + timeWidth + 8 <= inner)
             timeOnLastLine = true;
@@ -240,7 +253,8 @@ PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneSt
         button.icon = b.icon;
         button.text = plain(b.label);
         qreal lh = 0;
-        button.layout = layoutText(b.label, style.buttonFont, style, style.accent, inner - 28, &lh, nullptr);
+        button.layout = layoutText(b.label, style.buttonFont, style, style.accent, inner - 28, &lh, nullptr,
+                                   before.of(Kind::BubbleButton, i));
         button.rect = QRectF(bx, y + 1, bubbleWidth, kButtonHeight);
         parts.append(button);
         y += kButtonHeight + 1;
@@ -263,7 +277,8 @@ PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneSt
         button.enabled = state.tappedButton < 0;
         button.selected = state.tappedButton == i;
         qreal lh = 0;
-        button.layout = layoutText(b.label, style.buttonFont, style, style.accent, bubbleWidth - 40, &lh, nullptr);
+        button.layout = layoutText(b.label, style.buttonFont, style, style.accent, bubbleWidth - 40, &lh, nullptr,
+                                   before.of(Kind::ReplyButton, i));
         button.rect = QRectF(bx, y, bubbleWidth, kButtonHeight);
         out.items.append(button);
         y += kButtonHeight + kGap;
@@ -288,7 +303,8 @@ PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneSt
             s.index = si;
             s.text = plain(section.title);
             qreal th = 0;
-            s.layout = layoutText(section.title, style.sectionFont, style, style.radio, w - 40, &th, nullptr);
+            s.layout = layoutText(section.title, style.sectionFont, style, style.radio, w - 40, &th, nullptr,
+                                  before.of(Kind::SheetSection, si));
             s.rect = QRectF(0, sy, w, th + 20);
             sheetItems.append(s);
             sy += th + 20;
@@ -301,11 +317,12 @@ PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneSt
             r.text = plain(row.title);
             r.secondaryText = plain(row.description);
             qreal th = 0;
-            r.layout = layoutText(row.title, style.rowTitleFont, style, style.text, w - 80, &th, nullptr);
+            r.layout = layoutText(row.title, style.rowTitleFont, style, style.text, w - 80, &th, nullptr,
+                                  before.of(Kind::SheetRow, flat));
             qreal dh = 0;
             if (!row.description.isEmpty())
                 r.extraLayout = layoutText(row.description, style.rowDescriptionFont, style, style.secondaryText,
-                                           w - 80, &dh, nullptr);
+                                           w - 80, &dh, nullptr, before.of(Kind::SheetRow, flat, true));
             const qreal rh = 14 + th + (dh > 0 ? dh + 2 : 0) + 14;
             r.rect = QRectF(0, sy, w, rh);
             sheetItems.append(r);
@@ -331,7 +348,8 @@ PhoneLayout PhoneLayout::compute(const wa::BubbleContent& content, const PhoneSt
     title.kind = Kind::SheetTitle;
     title.text = plain(content.sheetTitle);
     qreal th = 0;
-    title.layout = layoutText(content.sheetTitle, style.sheetTitleFont, style, style.text, w - 112, &th, nullptr);
+    title.layout = layoutText(content.sheetTitle, style.sheetTitleFont, style, style.text, w - 112, &th, nullptr,
+                              before.of(Kind::SheetTitle));
     title.rect = QRectF(0, top, w, titleHeight);
     out.items.append(title);
     for (Item& item : sheetItems) {

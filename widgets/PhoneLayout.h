@@ -7,9 +7,8 @@
 #include <QString>
 
 #include "BubbleContent.h"
+#include "IncrementalTextLayout.h"
 #include "PhoneStyle.h"
-
-class QTextLayout;
 
 // Where everything of the phone preview goes, computed by one pure function from the content,
 // the style, the width and the interaction state, so it can be tested without painting.
@@ -59,15 +58,21 @@ public:
         wa::PreviewButton::Icon icon = wa::PreviewButton::Reply;
         bool enabled = true;
         bool selected = false;
-        std::shared_ptr<QTextLayout> layout;      // laid-out text, positioned relative to rect
-        std::shared_ptr<QTextLayout> extraLayout; // a row's description
+        std::shared_ptr<const IncrementalTextLayout> layout;      // laid-out text, positioned relative to rect
+        std::shared_ptr<const IncrementalTextLayout> extraLayout; // a row's description
     };
 
-    static PhoneLayout compute(const wa::BubbleContent& content, const PhoneStyle& style, int width,
-                               const State& state);
+    // `previous`, when given, is the layout computed before for the same preview: the texts that
+    // did not change are taken from it as they are, and an edited text is laid out again only
+    // from a little before the edit on (see IncrementalTextLayout). The result is the same.
+    static PhoneLayout compute(const wa::BubbleContent& content, const PhoneStyle& style, int width, const State& state,
+                               const PhoneLayout* previous = nullptr);
 
     QList<Item> items;
     QSizeF size;
+    // The bubble's header, body and footer laid out at the widest the bubble can be (which decides
+    // its width), kept for the next compute().
+    std::shared_ptr<const IncrementalTextLayout> measured[3];
 
     QList<const Item*> itemsOf(Kind kind) const;
     const Item* itemAt(const QPointF& point) const; // the topmost interactive item there

@@ -2,6 +2,7 @@
 
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QPaintEvent>
 #include <QWheelEvent>
 #include <QPainter>
 #include <QPainterPath>
@@ -95,26 +96,17 @@ QPixmap wallpaperTile(const PhoneStyle& style)
     return tile;
 }
 
-qreal firstLineWidth(const QTextLayout* layout)
+// Where an item may paint: its rectangle and what reaches out of it (the bubble's tail and
+// shadow, the sheet's rounded bottom, antialiasing, glyphs past their line).
+QRectF inkRect(const PhoneLayout::Item& item)
 {
-    qreal w = 0;
-    for (int i = 0; i < layout->lineCount(); ++i)
-        w = qMax(w, layout->lineAt(i).naturalTextWidth());
-    return w;
-}
-
-qreal layoutHeight(const QTextLayout* layout)
-{
-    if (layout->lineCount() == 0)
-        return 0;
-    const QTextLine last = layout->lineAt(layout->lineCount() - 1);
-    return last.y() + last.height();
+    return item.rect.adjusted(-12, -12, 12, 28);
 }
 
 // A label with its icon, centred in `rect`.
 void drawButtonLabel(QPainter& p, const PhoneLayout::Item& item, const QColor& color, bool withIcon)
 {
-    const qreal labelWidth = item.layout ? firstLineWidth(item.layout.get()) : 0;
+    const qreal labelWidth = item.layout ? item.layout->naturalWidth() : 0;
     const qreal iconSize = 17;
     const qreal total = (withIcon ? iconSize + 8 : 0) + labelWidth;
     qreal x = item.rect.center().x() - total / 2;
@@ -123,7 +115,7 @@ void drawButtonLabel(QPainter& p, const PhoneLayout::Item& item, const QColor& c
         x += iconSize + 8;
     }
     if (item.layout) {
-        const qreal h = layoutHeight(item.layout.get());
+        const qreal h = item.layout->height();
         // a right-to-left label stands at the right of its line: shift it back to x
         const qreal lead = item.layout->lineCount() > 0 ? item.layout->lineAt(0).naturalTextRect().left() : 0;
         item.layout->draw(&p, QPointF(x - lead, item.rect.center().y() - h / 2));
@@ -273,7 +265,7 @@ void paintSheetRow(QPainter& p, const PhoneLayout::Item& item, const PhoneStyle&
     if (item.layout)
         item.layout->draw(&p, QPointF(20, top));
     if (item.extraLayout)
-        item.extraLayout->draw(&p, QPointF(20, top + layoutHeight(item.layout.get()) + 2));
+        item.extraLayout->draw(&p, QPointF(20, top + item.layout->height() + 2));
     const QPointF radio(item.rect.right() - 32, item.rect.center().y());
     p.setRenderHint(QPainter::Antialiasing);
     p.setBrush(Qt::NoBrush);
@@ -331,7 +323,8 @@ const PhoneLayout& PhonePreview::phoneLayout() const
     if (!m_layoutValid) {
         PhoneLayout::State state = m_state;
         state.minimumHeight = height();
-        m_layout = PhoneLayout::compute(m_content, m_style, qMax(width(), 240), state);
+        // the last layout, even when out of date, lends the texts that did not change
+        m_layout = PhoneLayout::compute(m_content, m_style, qMax(width(), 240), state, &m_layout);
         m_layoutValid = true;
     }
     return m_layout;
@@ -365,7 +358,60 @@ QSize PhonePreview::minimumSizeHint() const
 void PhonePreview::invalidate()
 {
     m_layoutValid = false;
+    m_repaintAll = true;
     update();
+}
+
+void PhonePreview::relayout()
+{
+    if (!m_layoutValid || m_repaintAll || !isVisible()) {
+        invalidate();
+        return;
+    }
+    const PhoneLayout before = m_layout;
+    const qreal offsetBefore = scrollOffset();
+    m_layoutValid = false;
+    const PhoneLayout& after = phoneLayout();
+    if (after.size != before.size || scrollOffset() != offsetBefore) { // everything moved
+        update();
+        return;
+    }
+    const QRectF changed = changedRect(before, after);
+    if (!changed.isNull())
+        update(changed.translated(0, -offsetBefore).toAlignedRect().adjusted(-2, -2, 2, 2) & rect());
+}
+
+QRectF PhonePreview::changedRect(const PhoneLayout& before, const PhoneLayout& after)
+{
+    const QRectF all(QPointF(0, 0), after.size);
+    if (before.items.size() != after.items.size() || before.size != after.size)
+        return all;
+    QRectF changed;
+    for (qsizetype i = 0; i < after.items.size(); ++i) {
+        const PhoneLayout::Item& a = before.items.at(i);
+        const PhoneLayout::Item& b = after.items.at(i);
+        if (a.kind != b.kind)
+            return all;
+        const bool same = a.rect == b.rect && a.index == b.index && a.text == b.text &&
+                          a.secondaryText == b.secondaryText && a.detail == b.detail && a.hasImage == b.hasImage &&
+                          a.icon == b.icon && a.enabled == b.enabled && a.selected == b.selected;
+        const bool sameLayouts = a.layout == b.layout && a.extraLayout == b.extraLayout;
+        if (same && sameLayouts)
+            continue;
+        const bool text = b.kind == PhoneLayout::Kind::HeaderText || b.kind == PhoneLayout::Kind::Body ||
+                          b.kind == PhoneLayout::Kind::Footer;
+        if (text && a.rect == b.rect && a.layout && b.layout && a.extraLayout == b.extraLayout) {
+            // an edited text in the same place: from its first changed line down
+            const int line = b.layout->firstChangedLine(*a.layout);
+            if (line < b.layout->lineCount() || line < a.layout->lineCount()) {
+                const qreal top = line < b.layout->lineCount() ? b.layout->line(line).y : b.layout->height();
+                changed |= inkRect(b).adjusted(0, top, 0, 0);
+            }
+            continue;
+        }
+        changed |= inkRect(a) | inkRect(b);
+    }
+    return changed;
 }
 
 QImage PhonePreview::renderImage(const wa::BubbleContent& content, const PhoneStyle& style, int width,
@@ -416,6 +462,7 @@ void PhonePreview::updateMedia()
                          ? QUrl(m_content.mediaLink)
                          : QUrl();
     const bool sameUrl = url == m_imageUrl;
+    const qint64 imageBefore = m_image.cacheKey();
     m_imageUrl = url;
     QString status;
     if (url.isEmpty() || !m_media) {
@@ -433,10 +480,14 @@ void PhonePreview::updateMedia()
     }
     m_state.mediaSize = m_image.isNull() ? QSize() : m_image.size();
     m_state.mediaStatus = status;
-    invalidate();
+    if (m_image.cacheKey() != imageBefore)
+        invalidate(); // other pixels where the layout may be the same
+    else
+        relayout();
 }
 
-void PhonePreview::paint(QPainter& p, const PhoneLayout& layout, const PhoneStyle& style, const QImage& headerImage)
+void PhonePreview::paint(QPainter& p, const PhoneLayout& layout, const PhoneStyle& style, const QImage& headerImage,
+                         const QRectF& exposed)
 {
     p.setRenderHint(QPainter::Antialiasing);
     p.setRenderHint(QPainter::TextAntialiasing);
@@ -444,6 +495,8 @@ void PhonePreview::paint(QPainter& p, const PhoneLayout& layout, const PhoneStyl
     p.drawTiledPixmap(QRectF(QPointF(0, 0), layout.size), wallpaperTile(style));
 
     for (const PhoneLayout::Item& item : layout.items) {
+        if (!exposed.isNull() && !inkRect(item).intersects(exposed))
+            continue; // it paints nothing there
         switch (item.kind) {
         case PhoneLayout::Kind::Bar:
             paintBar(p, item, style);
@@ -479,7 +532,7 @@ void PhonePreview::paint(QPainter& p, const PhoneLayout& layout, const PhoneStyl
         case PhoneLayout::Kind::Body:
         case PhoneLayout::Kind::Footer:
             if (item.layout)
-                item.layout->draw(&p, item.rect.topLeft());
+                item.layout->draw(&p, item.rect.topLeft(), exposed);
             break;
         case PhoneLayout::Kind::Time:
             p.setPen(style.secondaryText);
@@ -562,15 +615,19 @@ qreal PhonePreview::scrollOffset() const
     return qBound<qreal>(0, overflow - m_scrolledUp, overflow);
 }
 
-void PhonePreview::paintEvent(QPaintEvent*)
+void PhonePreview::paintEvent(QPaintEvent* event)
 {
     QPainter painter(this);
     const PhoneLayout& layout = phoneLayout();
+    m_repaintAll = false;
     painter.fillRect(rect(), m_style.wallpaper);
     const qreal offset = scrollOffset();
     painter.translate(0, -offset);
-    paint(painter, layout, m_style, m_image);
-    if (offset > 0) { // the chat header stays where it is
+    // Qt clips to what is repainted; what lies outside it is not painted at all
+    const QRectF exposed = QRectF(event->rect()).translated(0, offset);
+    paint(painter, layout, m_style, m_image, exposed);
+    if (offset > 0 && event->rect().intersects(layout.items.first().rect.toAlignedRect())) {
+        // the chat header stays where it is
         painter.resetTransform();
         PhoneLayout bar;
         bar.size = QSizeF(width(), 0);
@@ -668,17 +725,11 @@ void PhonePreview::activate(const PhoneLayout::Item& item, const QPointF& at)
         break;
     case PhoneLayout::Kind::Body: {
         // A link in the body opens like WhatsApp asks: emit it.
-        const QTextLayout* text = item.layout.get();
-        const QPointF local = at - item.rect.topLeft();
-        for (int i = 0; text && i < text->lineCount(); ++i) {
-            const QTextLine line = text->lineAt(i);
-            if (local.y() < line.y() || local.y() > line.y() + line.height())
-                continue;
-            const int cursor = line.xToCursor(local.x());
-            for (const QTextLayout::FormatRange& range : text->formats()) {
-                if (cursor >= range.start && cursor < range.start + range.length && range.format.isAnchor())
-                    emit urlOpened(range.format.anchorHref());
-            }
+        const IncrementalTextLayout* text = item.layout.get();
+        const int cursor = text ? text->cursorAt(at - item.rect.topLeft()) : -1;
+        for (const QTextLayout::FormatRange& range : text ? text->formats() : QList<QTextLayout::FormatRange>()) {
+            if (cursor >= range.start && cursor < range.start + range.length && range.format.isAnchor())
+                emit urlOpened(range.format.anchorHref());
         }
         break;
     }

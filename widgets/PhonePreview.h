@@ -47,8 +47,13 @@ public:
     static QImage renderImage(const wa::BubbleContent& content, const PhoneStyle& style, int width,
                               const PhoneLayout::State& state = {}, const QImage& headerImage = {},
                               qreal devicePixelRatio = 1.0);
+    // With a non-null `exposed` rectangle (in the layout's coordinates) only what reaches into it
+    // is painted; the pixels in it are the same as a full paint's.
     static void paint(QPainter& painter, const PhoneLayout& layout, const PhoneStyle& style,
-                      const QImage& headerImage = {});
+                      const QImage& headerImage = {}, const QRectF& exposed = QRectF());
+    // What differs between two layouts of the same size, in their coordinates: the rectangles a
+    // repaint after going from `before` to `after` must cover. Null when nothing does.
+    static QRectF changedRect(const PhoneLayout& before, const PhoneLayout& after);
     // The header image of bytes fetched for it, or the reason it cannot be shown.
     static QImage decodeImage(const QByteArray& bytes, QString* error);
 
@@ -68,7 +73,11 @@ protected:
     void wheelEvent(QWheelEvent* event) override;
 
 private:
+    // The layout must be computed again and the whole preview painted (style, state, size).
     void invalidate();
+    // The content changed: the layout is computed again now, reusing what did not change, and
+    // only what looks different is repainted.
+    void relayout();
     void updateMedia();
     void activate(const PhoneLayout::Item& item, const QPointF& at);
 
@@ -77,6 +86,7 @@ private:
     PhoneLayout::State m_state;
     mutable PhoneLayout m_layout;
     mutable bool m_layoutValid = false;
+    bool m_repaintAll = true; // an update() of everything is pending
     QPointer<wa::MediaCache> m_media;
     QUrl m_imageUrl;
     QImage m_image;
