@@ -15,6 +15,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QLabel>
 #include <QMenuBar>
 #include <QSaveFile>
@@ -400,6 +401,38 @@ void MainWindow::buildSending()
     connect(m_listener, &wa::WebhookServer::received, this,
             [this](const wa::ReceivedRequest&, const QList<wa::WebhookEvent>& events) {
                 m_history->applyStatuses(events);
+                // The conversation: statuses tick our messages, the customers' messages (from
+                // WhatsApp through a tunnel, or the simulator's own, known by id) join the chat.
+                for (const wa::WebhookEvent& event : events) {
+                    if (event.duplicate)
+                        continue;
+                    switch (event.kind) {
+                    case wa::WebhookEvent::Kind::Status: {
+                        QString error;
+                        const QJsonObject first =
+                            event.fields.value(QStringLiteral("errors")).toArray().first().toObject();
+                        if (!first.isEmpty())
+                            error = QStringLiteral("%1: %2")
+                                        .arg(first.value(QStringLiteral("code")).toInt())
+                                        .arg(first.value(QStringLiteral("title")).toString());
+                        m_simulator->chat()->setStatus(event.id,
+                                                       event.fields.value(QStringLiteral("status")).toString(), error);
+                        break;
+                    }
+                    case wa::WebhookEvent::Kind::Text:
+                    case wa::WebhookEvent::Kind::ButtonReply:
+                    case wa::WebhookEvent::Kind::ListReply:
+                    case wa::WebhookEvent::Kind::NfmReply:
+                    case wa::WebhookEvent::Kind::Location:
+                    case wa::WebhookEvent::Kind::Button:
+                    case wa::WebhookEvent::Kind::Media:
+                        if (!event.contact.isEmpty())
+                            m_simulator->chat()->appendCustomerMessage(event.contact, event.payload, event.family);
+                        break;
+                    default:
+                        break;
+                    }
+                }
             });
 
     QToolBar* toolbar = addToolBar(tr("Send"));
@@ -505,9 +538,25 @@ void MainWindow::cancelSend()
 
 void MainWindow::sendFinished(const wa::SendOutcome& outcome, qint64 historyId)
 {
-    Q_UNUSED(historyId)
     if (!outcome.accepted())
         m_sentFromComposer = false;
+    // A message Meta (or a gateway) accepted joins the conversation too: the replies and statuses
+    // the listener receives for it then show under it in the chat.
+    const auto record = outcome.accepted() && historyId ? m_history->find(historyId) : std::nullopt;
+    if (record && record->profileKind != wa::ConnectionProfile::Kind::Sandbox) {
+        const wa::DecodeResult decoded = wa::MessageCodec::decode(record->payload);
+        wa::SandboxMessage sent;
+        sent.id = outcome.messageId;
+        sent.waId = wa::SandboxServer::digitsOf(outcome.waId.isEmpty() ? record->recipient : outcome.waId);
+        sent.type = QStringLiteral("interactive");
+        sent.payload = QJsonDocument::fromJson(record->payload).object();
+        if (decoded.ok()) {
+            sent.family = decoded.message->family;
+            sent.message = *decoded.message;
+        }
+        sent.time = record->sentAt;
+        m_simulator->chat()->appendBusinessMessage(sent);
+    }
     m_sendAction->setEnabled(true);
     m_cancelAction->setEnabled(false);
     m_exchange->showOutcome(outcome);
@@ -749,6 +798,18 @@ QWidget* MainWindow::buildConsole()
     m_listenPort = new QSpinBox(panel);
     m_listenPort->setRange(1, 65535);
     m_listenPort->setValue(wa::WebhookServer::kDefaultPort);
+    m_bind = new QComboBox(panel);
+    m_bind->addItem(tr("127.0.0.1 only"), QStringLiteral("127.0.0.1"));
+    m_bind->addItem(tr("all interfaces"), QStringLiteral("0.0.0.0"));
+    m_bind->setToolTip(tr("Where the listener accepts connections: this machine only (a tunnel such as ngrok "
+                          "reaches it there), or every network interface — then anyone who can reach this "
+                          "machine can post events."));
+    m_bind->setCurrentIndex(
+        m_bind->findData(QSettings().value(QStringLiteral("listener/bind"), QStringLiteral("127.0.0.1")).toString()));
+    if (m_bind->currentIndex() < 0)
+        m_bind->setCurrentIndex(0);
+    connect(m_bind, &QComboBox::currentIndexChanged, this,
+            [this] { QSettings().setValue(QStringLiteral("listener/bind"), m_bind->currentData().toString()); });
     m_verifyToken = new QLineEdit(panel);
     m_verifyToken->setPlaceholderText(tr("verify token"));
     m_appSecret = new QLineEdit(panel);
@@ -768,6 +829,7 @@ QWidget* MainWindow::buildConsole()
     auto* clearButton = new QPushButton(tr("Clear"), panel);
     bar->addWidget(new QLabel(tr("Port"), panel));
     bar->addWidget(m_listenPort);
+    bar->addWidget(m_bind);
     bar->addWidget(m_verifyToken);
     bar->addWidget(m_appSecret);
     bar->addWidget(m_listenButton);
@@ -834,19 +896,26 @@ bool MainWindow::startListening(quint16 port, QString* error)
 {
     m_listener->setVerifyToken(m_verifyToken->text().toUtf8());
     m_listener->setAppSecret(m_appSecret->text().toUtf8());
-    if (!m_listener->listen(QHostAddress::LocalHost, port, error))
+    const QHostAddress address(m_bind->currentData().toString());
+    if (!m_listener->listen(address, port, error))
         return false;
     m_listenButton->setText(tr("Stop"));
-    m_listenState->setText(tr("Listening on http://127.0.0.1:%1/ — %2")
-                               .arg(m_listener->port())
-                               .arg(m_appSecret->text().isEmpty() ? tr("no app secret: events are marked unsigned")
-                                                                  : tr("signatures checked")));
+    m_bind->setEnabled(false);
+    QString state = tr("Listening on http://%1:%2/ — %3")
+                        .arg(address.toString())
+                        .arg(m_listener->port())
+                        .arg(m_appSecret->text().isEmpty() ? tr("no app secret: events are marked unsigned")
+                                                           : tr("signatures checked"));
+    if (!address.isLoopback())
+        state += tr(" \u26a0 every interface: other machines can post events");
+    m_listenState->setText(state);
     return true;
 }
 
 void MainWindow::stopListening()
 {
     m_listener->close();
+    m_bind->setEnabled(true);
     m_listenButton->setText(tr("Listen"));
     m_listenState->setText(tr("Not listening."));
 }

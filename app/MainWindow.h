@@ -75,6 +75,7 @@ public:
     PhonePreview* preview() const { return m_preview; }
     QUndoStack* undoStack() const { return m_undo; }
     QLabel* jsonError() const { return m_jsonError; }
+    QComboBox* bindBox() const { return m_bind; }
     EventConsole* console() const { return m_console; }
     wa::WebhookServer* listener() const { return m_listener; }
     // Starts the webhook listener on 127.0.0.1 and the port of the console's bar; false and why.
@@ -178,6 +179,7 @@ private:
     wa::WebhookServer* m_listener;
     EventConsole* m_console = nullptr;
     QSpinBox* m_listenPort = nullptr;
+    QComboBox* m_bind = nullptr; // 127.0.0.1, or every interface (a choice, with a warning)
     QLineEdit* m_verifyToken = nullptr;
     QLineEdit* m_appSecret = nullptr;
     QPushButton* m_listenButton = nullptr;

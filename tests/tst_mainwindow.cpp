@@ -148,6 +148,7 @@ private slots:
     void historyOpensAndResends();
     void sandboxChatLoop();
     void customerTypesAndSharesALocation();
+    void conversationFromTheListener();
 };
 
 void TestMainWindow::initTestCase()
@@ -618,9 +619,12 @@ void TestMainWindow::listenerShowsEventsInTheConsole()
 {
     MainWindow window;
     window.show();
-    window.setAppSecret(QString()); // the posts below are unsigned
+    window.setAppSecret(QString());                                                    // the posts below are unsigned
+    QCOMPARE(window.bindBox()->currentData().toString(), QStringLiteral("127.0.0.1")); // all interfaces is a choice
     QString error;
     QVERIFY2(window.startListening(0, &error), qPrintable(error)); // a free port of 127.0.0.1
+    QCOMPARE(window.listener()->address(), QHostAddress(QHostAddress::LocalHost));
+    QVERIFY(!window.bindBox()->isEnabled()); // not while listening
     const int before = window.console()->model()->rowCount();
     QFile sample(QStringLiteral(WA_SAMPLES_DIR "/webhooks/cloud-location.json"));
     QVERIFY(sample.open(QIODevice::ReadOnly));
@@ -989,6 +993,78 @@ void TestMainWindow::customerTypesAndSharesALocation()
     QTest::keyClick(text, Qt::Key_Return);
     QCOMPARE(window.chat()->blocks().size(), 2);
     window.stopListening();
+}
+
+// A message sent through the Cloud API joins the chat; the customer's reply and its statuses, as
+// WhatsApp posts them to the listener, show under it.
+void TestMainWindow::conversationFromTheListener()
+{
+    TestHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const HttpRequest&) {
+        return TestHttpServer::Reply::json(
+            200,
+            R"({"messaging_product":"whatsapp","contacts":[{"input":"16505551234","wa_id":"16505551234"}],"messages":[{"id":"wamid.CLOUD1"}]})");
+    });
+    MainWindow window;
+    window.show();
+    useCloudProfile(window, server, QStringLiteral("EAAG-conversation-token-7777"));
+    QString error;
+    QVERIFY2(window.startListening(0, &error), qPrintable(error));
+    window.setAppSecret(QString());
+    window.newFromStarter(QStringLiteral("button"));
+    window.sendMessage();
+    QTRY_VERIFY(window.sendAction()->isEnabled());
+    QTRY_VERIFY(window.simulator()->chat()->entry(QStringLiteral("wamid.CLOUD1")).has_value());
+
+    const auto post = [&window](const QByteArray& body) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, window.listener()->port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("POST /webhook HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " +
+                     QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+        QTRY_VERIFY(socket.bytesAvailable() > 0 || socket.waitForReadyRead(10));
+        QVERIFY(socket.readAll().startsWith("HTTP/1.1 200"));
+    };
+    const WebhookBusiness business{QStringLiteral("102290129340398"), QStringLiteral("106540352242922"),
+                                   QStringLiteral("15550783881")};
+    const WebhookCustomer customer{QStringLiteral("16505551234"), QStringLiteral("Sheena Nelson")};
+    post(WebhookPayloadBuilder::status(business, customer, QStringLiteral("wamid.CLOUD1"), WebhookStatusValue::Read,
+                                       ApiFamily::Cloud)
+             .body);
+    QTRY_COMPARE(window.simulator()->chat()->entry(QStringLiteral("wamid.CLOUD1"))->statusName(),
+                 QStringLiteral("read"));
+    WebhookContext context;
+    context.messageId = QStringLiteral("wamid.CLOUD1");
+    const QString buttonId = documentJson(window)
+                                 .value(QStringLiteral("interactive"))
+                                 .toObject()
+                                 .value(QStringLiteral("action"))
+                                 .toObject()
+                                 .value(QStringLiteral("buttons"))
+                                 .toArray()
+                                 .first()
+                                 .toObject()
+                                 .value(QStringLiteral("reply"))
+                                 .toObject()
+                                 .value(QStringLiteral("id"))
+                                 .toString();
+    const BuiltWebhook reply = WebhookPayloadBuilder::buttonReply(business, customer, context, buttonId,
+                                                                  QStringLiteral("$5"), ApiFamily::Cloud);
+    post(reply.body);
+    QTRY_VERIFY(window.simulator()->chat()->entry(reply.messageId).has_value());
+    QVERIFY(window.simulator()->chat()->entry(QStringLiteral("wamid.CLOUD1"))->answered);
+    window.simulator()->chat()->setCustomer(QStringLiteral("16505551234"));
+    const ChatPreview::Block* answer = nullptr;
+    for (const ChatPreview::Block& block : window.chat()->blocks()) {
+        if (block.id == reply.messageId)
+            answer = &block;
+    }
+    QVERIFY(answer);
+    QCOMPARE(answer->text, QStringLiteral("$5"));
+    QVERIFY(!answer->quote.isEmpty());
+    window.stopListening();
+    useSandboxProfile(window);
 }
 
 QTEST_MAIN(TestMainWindow)
