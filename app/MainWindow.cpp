@@ -194,10 +194,19 @@ MainWindow::MainWindow(QWidget* parent)
     m_listener->setSink(wa::WebhookServer::sinkInto(m_events));
     m_windowClock->setInterval(1000);
     connect(m_windowClock, &QTimer::timeout, this, &MainWindow::updateServiceWindow);
-    connect(m_events, &wa::EventStore::eventsAdded, this, [this] {
-        m_windowContact.clear(); // the recipient may have written
-        updateServiceWindow();
-    });
+    // The recipient's 24-hour window changes only when they write: recomputed then, not on every
+    // stored event (a query per commit stalled the window under load; see BENCHMARKS.md).
+    connect(m_listener, &wa::WebhookServer::received, this,
+            [this](const wa::ReceivedRequest&, const QList<wa::WebhookEvent>& events) {
+                const QString recipient = m_document->message().to.value_or(QString());
+                for (const wa::WebhookEvent& event : events) {
+                    if (wa::CustomerServiceWindow::opens(event, recipient)) {
+                        m_windowContact.clear();
+                        updateServiceWindow();
+                        return;
+                    }
+                }
+            });
     auto* consoleDock = new QDockWidget(tr("Webhook console"), this);
     consoleDock->setObjectName(QStringLiteral("webhookConsole"));
     consoleDock->setWidget(buildConsole());

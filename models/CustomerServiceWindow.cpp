@@ -1,5 +1,7 @@
 #include "CustomerServiceWindow.h"
 
+#include <algorithm>
+
 #include "EventStore.h"
 
 namespace wa {
@@ -40,6 +42,13 @@ QString CustomerServiceWindow::describe(const QDateTime& now) const
     return QStringLiteral("24-hour window closed %1 ago: WhatsApp will answer an interactive message with 131047 "
                           "(send a template, or wait for the customer to write).")
         .arg(when);
+}
+
+bool CustomerServiceWindow::opens(const WebhookEvent& event, const QString& contact)
+{
+    const QString digits = digitsOf(contact);
+    return !digits.isEmpty() && std::find(std::begin(kInbound), std::end(kInbound), event.kind) != std::end(kInbound) &&
+           digitsOf(event.contact) == digits;
 }
 
 CustomerServiceWindow CustomerServiceWindow::of(EventStore& store, const QString& contact)

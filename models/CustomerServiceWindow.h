@@ -3,6 +3,8 @@
 #include <QDateTime>
 #include <QString>
 
+#include "WebhookEvent.h"
+
 namespace wa {
 
 class EventStore;
@@ -26,6 +28,10 @@ struct CustomerServiceWindow
     // From the events stored so far: the newest inbound message of `contact` (wa_id; digits only
     // are compared, so "+1 650-555-1234" finds "16505551234").
     static CustomerServiceWindow of(EventStore& store, const QString& contact);
+    // Whether this event (re)opens the window of `contact`: a message the customer sent (not a
+    // status, an error or one of ours). Lets a view recompute the window only when it can change,
+    // not on every stored event.
+    static bool opens(const WebhookEvent& event, const QString& contact);
 };
 
 } // namespace wa

@@ -30,7 +30,43 @@ class TestCustomerServiceWindow : public QObject
 
 private slots:
     void window();
+    void opens_data();
+    void opens();
 };
+
+void TestCustomerServiceWindow::opens_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<QString>("contact");
+    QTest::addColumn<bool>("opens");
+    QTest::newRow("text from them") << int(WebhookEvent::Kind::Text) << QStringLiteral("16505551234")
+                                    << QStringLiteral("+1 650-555-1234") << true;
+    QTest::newRow("button reply") << int(WebhookEvent::Kind::ButtonReply) << QStringLiteral("16505551234")
+                                  << QStringLiteral("16505551234") << true;
+    QTest::newRow("location") << int(WebhookEvent::Kind::Location) << QStringLiteral("16505551234")
+                              << QStringLiteral("16505551234") << true;
+    QTest::newRow("someone else") << int(WebhookEvent::Kind::Text) << QStringLiteral("16505559999")
+                                  << QStringLiteral("16505551234") << false;
+    QTest::newRow("a status of ours") << int(WebhookEvent::Kind::Status) << QStringLiteral("16505551234")
+                                      << QStringLiteral("16505551234") << false;
+    QTest::newRow("rejected") << int(WebhookEvent::Kind::Rejected) << QStringLiteral("16505551234")
+                              << QStringLiteral("16505551234") << false;
+    QTest::newRow("no recipient") << int(WebhookEvent::Kind::Text) << QStringLiteral("16505551234") << QString()
+                                  << false;
+}
+
+void TestCustomerServiceWindow::opens()
+{
+    QFETCH(int, kind);
+    QFETCH(QString, from);
+    QFETCH(QString, contact);
+    QFETCH(bool, opens);
+    WebhookEvent event;
+    event.kind = WebhookEvent::Kind(kind);
+    event.contact = from;
+    QCOMPARE(CustomerServiceWindow::opens(event, contact), opens);
+}
 
 void TestCustomerServiceWindow::window()
 {
