@@ -10,7 +10,11 @@ namespace wa {
 EventTableModel::EventTableModel(EventStore* store, QObject* parent)
     : QAbstractTableModel(parent)
     , m_store(store)
+    , m_refresh(new QTimer(this))
 {
+    m_refresh->setSingleShot(true);
+    m_refresh->setInterval(kRefreshIntervalMs);
+    connect(m_refresh, &QTimer::timeout, this, &EventTableModel::refreshAdded);
     connect(store, &EventStore::eventsAdded, this, &EventTableModel::eventsAdded);
     connect(store, &EventStore::cleared, this, &EventTableModel::reload);
     reload();
@@ -114,6 +118,7 @@ void EventTableModel::setFilter(const EventFilter& filter)
 
 void EventTableModel::reload()
 {
+    m_refresh->stop(); // the count is read afresh
     beginResetModel();
     m_pages.clear();
     m_count = m_store ? m_store->count(m_filter) : 0;
@@ -122,6 +127,13 @@ void EventTableModel::reload()
 
 void EventTableModel::eventsAdded()
 {
+    if (!m_refresh->isActive())
+        m_refresh->start();
+}
+
+void EventTableModel::refreshAdded()
+{
+    m_refresh->stop();
     if (!m_store)
         return;
     const int count = m_store->count(m_filter);

@@ -3,6 +3,7 @@
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QPointer>
+#include <QTimer>
 
 #include "EventFilter.h"
 #include "StoredEvent.h"
@@ -28,6 +29,10 @@ public:
         EventJsonRole, // the event's JSON Lines record
     };
     static constexpr int kPageSize = 256;
+    // New events are shown at most this often: under load the store commits hundreds of batches a
+    // second, and counting and repainting for each would keep the GUI thread (which answers the
+    // listener's requests) busy. A person sees no difference at 10 updates a second.
+    static constexpr int kRefreshIntervalMs = 100;
 
     explicit EventTableModel(EventStore* store, QObject* parent = nullptr);
 
@@ -43,12 +48,16 @@ public:
     // Re-reads the count from the store (after clear, or to recover).
     void reload();
 
+    // Shows the events added since the last refresh now (tests, and before a filter applies).
+    void refreshAdded();
+
 private:
     void eventsAdded();
 
     QPointer<EventStore> m_store;
     EventFilter m_filter;
     int m_count = 0;
+    QTimer* m_refresh;
     mutable QHash<int, QList<StoredEvent>> m_pages; // page number → its rows
 };
 

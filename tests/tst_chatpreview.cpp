@@ -65,6 +65,7 @@ private slots:
     void replyButtonTapsOnce();
     void otherButtons();
     void ticksFollowStatuses();
+    void laidOutAsItComesLikeAllAtOnce();
 
 private:
     ChatModel* m_model = nullptr;
@@ -244,6 +245,46 @@ void TestChatPreview::ticksFollowStatuses()
     const ChatPreview::Block* block = blockOf(*m_chat, QStringLiteral("wamid.t"));
     QVERIFY(block->status.contains(QStringLiteral("131047")));
     QCOMPARE(block->statusColor, QColor(0xe5, 0x39, 0x35));
+}
+
+// New messages are laid out alone and ticks from their row on; the result is what laying out the
+// whole conversation at once gives.
+void TestChatPreview::laidOutAsItComesLikeAllAtOnce()
+{
+    for (int i = 0; i < 12; ++i) {
+        QVERIFY(m_model->appendBusinessMessage(
+            accepted(i % 2 ? QStringLiteral("button-text-header.json") : QStringLiteral("list-takeout-menu.json"),
+                     QStringLiteral("wamid.b%1").arg(i))));
+        QJsonObject text{
+            {QStringLiteral("from"), QStringLiteral("16505551234")},
+            {QStringLiteral("id"), QStringLiteral("wamid.c%1").arg(i)},
+            {QStringLiteral("timestamp"), QStringLiteral("1732500000")},
+            {QStringLiteral("type"), QStringLiteral("text")},
+            {QStringLiteral("context"), QJsonObject{{QStringLiteral("id"), QStringLiteral("wamid.b%1").arg(i)}}},
+            {QStringLiteral("text"), QJsonObject{{QStringLiteral("body"), QStringLiteral("reply %1").arg(i)}}}};
+        QVERIFY(m_model->appendCustomerMessage(QStringLiteral("16505551234"), text, ApiFamily::Cloud));
+        (void)m_chat->blocks(); // laid out as they come
+        if (i == 5)
+            QVERIFY(m_model->setStatus(QStringLiteral("wamid.b3"), QStringLiteral("read")));
+    }
+    ChatPreview fresh;
+    fresh.resize(m_chat->size());
+    fresh.setModel(m_model);
+    const QList<ChatPreview::Block> incremental = m_chat->blocks();
+    const QList<ChatPreview::Block> whole = fresh.blocks();
+    QCOMPARE(incremental.size(), whole.size());
+    QCOMPARE(incremental.size(), 24);
+    for (int i = 0; i < whole.size(); ++i) {
+        QCOMPARE(incremental.at(i).id, whole.at(i).id);
+        QCOMPARE(incremental.at(i).rect, whole.at(i).rect);
+        QCOMPARE(incremental.at(i).bubble, whole.at(i).bubble);
+        QCOMPARE(incremental.at(i).status, whole.at(i).status);
+        QCOMPARE(incremental.at(i).quote, whole.at(i).quote);
+        QCOMPARE(incremental.at(i).items.size(), whole.at(i).items.size());
+        for (int j = 0; j < whole.at(i).items.size(); ++j)
+            QCOMPARE(incremental.at(i).items.at(j).rect, whole.at(i).items.at(j).rect);
+    }
+    QVERIFY(incremental.at(6).status.contains(QStringLiteral("read"))); // wamid.b3
 }
 
 QTEST_MAIN(TestChatPreview)

@@ -1,4 +1,5 @@
 #include <QAbstractItemModelTester>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -45,6 +46,7 @@ private slots:
     void cleanup();
     void rowsAndColumns();
     void liveAppend();
+    void burstsAreCoalesced();
     void filter();
     void pagesThroughManyRows();
     void clear();
@@ -88,6 +90,33 @@ void TestEventTableModel::rowsAndColumns()
                 .data(EventTableModel::EventJsonRole)
                 .toString()
                 .contains(QStringLiteral("\"kind\":\"text\"")));
+}
+
+// Under load the store commits many small batches; the table takes them in a few updates, not one
+// per batch (each update counts and repaints on the GUI thread that answers the listener).
+void TestEventTableModel::burstsAreCoalesced()
+{
+    EventTableModel model(m_store.get());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < 40; ++i) {
+        QVERIFY(store(*m_store, {makeEvent(WebhookEvent::Kind::Text, QStringLiteral("burst-%1").arg(i),
+                                           QStringLiteral("1"), QStringLiteral("burst"))}));
+    }
+    QTRY_COMPARE(model.rowCount(), 40);
+    const qint64 elapsed = timer.elapsed();
+    // at most one update per refresh interval (plus the last one)
+    QVERIFY2(inserted.count() <= elapsed / EventTableModel::kRefreshIntervalMs + 2,
+             qPrintable(QStringLiteral("%1 updates in %2 ms").arg(inserted.count()).arg(elapsed)));
+    QVERIFY(inserted.count() < 40);
+    // refreshAdded() shows what is pending at once
+    QVERIFY(store(*m_store, {makeEvent(WebhookEvent::Kind::Text, QStringLiteral("now"), QStringLiteral("1"),
+                                       QStringLiteral("now"))}));
+    QTRY_VERIFY(m_store->count(EventFilter()) == 41);
+    model.refreshAdded();
+    QCOMPARE(model.rowCount(), 41);
 }
 
 void TestEventTableModel::liveAppend()

@@ -162,12 +162,24 @@ void ChatPreview::setModel(wa::ChatModel* model)
             closeSheet();
             invalidate();
         });
-        connect(model, &QAbstractItemModel::rowsInserted, this, [this] {
+        connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first) {
             m_scrolledUp = 0; // a new message: show it, as WhatsApp does
-            invalidate();
+            if (first < m_blocks.size())
+                invalidate(); // not at the end
+            update();
         });
-        connect(model, &QAbstractItemModel::rowsRemoved, this, &ChatPreview::invalidate);
-        connect(model, &QAbstractItemModel::dataChanged, this, &ChatPreview::invalidate);
+        connect(model, &QAbstractItemModel::rowsRemoved, this, [this](const QModelIndex&, int first, int last) {
+            if (first == 0)
+                dropFirstBlocks(last + 1);
+            else
+                invalidate();
+        });
+        connect(model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& topLeft) {
+            // A tick or an answered message: lay out again from there on.
+            if (m_valid && topLeft.row() < m_blocks.size())
+                m_blocks.resize(topLeft.row());
+            update();
+        });
     }
     invalidate();
 }
@@ -200,8 +212,11 @@ const QList<ChatPreview::Block>& ChatPreview::blocks() const
 
 void ChatPreview::ensureLayout() const
 {
+    // Messages only come at the end: those are laid out alone, not the whole conversation again.
     if (!m_valid)
         layoutBlocks();
+    else if (m_model && m_blocks.size() < m_model->rowCount())
+        appendBlocks();
 }
 
 void ChatPreview::layoutBlocks() const
@@ -212,15 +227,21 @@ void ChatPreview::layoutBlocks() const
     // The bar, as the composer's preview has it (from the layout of an empty message).
     const PhoneLayout frame = PhoneLayout::compute(wa::BubbleContent(), m_style, w, PhoneLayout::State());
     m_bar = PhoneLayout::Item();
-    qreal y = 56;
+    m_firstTop = 56;
     for (const PhoneLayout::Item& item : frame.items) {
         if (item.kind == PhoneLayout::Kind::Bar) {
             m_bar = item;
-            y = item.rect.bottom() + 12;
+            m_firstTop = item.rect.bottom() + 12;
         }
     }
+    appendBlocks();
+}
+
+void ChatPreview::appendBlocks() const
+{
+    qreal y = m_blocks.isEmpty() ? m_firstTop : m_blocks.last().rect.bottom() + kGap;
     if (m_model) {
-        for (int row = 0; row < m_model->rowCount(); ++row) {
+        for (int row = int(m_blocks.size()); row < m_model->rowCount(); ++row) {
             const wa::ChatEntry* entry = m_model->entryAt(row);
             if (!entry)
                 continue;
@@ -231,6 +252,27 @@ void ChatPreview::layoutBlocks() const
         }
     }
     m_contentHeight = y + 8;
+}
+
+void ChatPreview::dropFirstBlocks(int count)
+{
+    if (!m_valid || count <= 0 || count >= m_blocks.size()) {
+        invalidate();
+        return;
+    }
+    // The oldest messages left the conversation: the others move up, unchanged.
+    const qreal delta = m_blocks.at(count).rect.top() - m_firstTop;
+    m_blocks.remove(0, count);
+    for (Block& block : m_blocks) {
+        block.row -= count;
+        block.rect.translate(0, -delta);
+        block.bubble.translate(0, -delta);
+        block.quoteRect.translate(0, -delta);
+        for (PhoneLayout::Item& item : block.items)
+            item.rect.translate(0, -delta);
+    }
+    m_contentHeight -= delta;
+    update();
 }
 
 ChatPreview::Block ChatPreview::businessBlock(const wa::ChatEntry& entry, int row, qreal y) const

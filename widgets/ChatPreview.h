@@ -79,6 +79,8 @@ private:
     void invalidate();
     void ensureLayout() const;
     void layoutBlocks() const;
+    void appendBlocks() const;
+    void dropFirstBlocks(int count);
     Block businessBlock(const wa::ChatEntry& entry, int row, qreal y) const;
     Block customerBlock(const wa::ChatEntry& entry, int row, qreal y) const;
     PhoneLayout sheetLayout() const;
@@ -88,6 +90,7 @@ private:
     PhoneStyle m_style;
     mutable QList<Block> m_blocks;
     mutable qreal m_contentHeight = 0;
+    mutable qreal m_firstTop = 56; // where the first message starts, under the bar
     mutable PhoneLayout::Item m_bar;
     mutable bool m_valid = false;
     qreal m_scrolledUp = 0; // from the newest (bottom) part
