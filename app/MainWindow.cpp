@@ -16,6 +16,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QSaveFile>
@@ -214,6 +215,7 @@ MainWindow::MainWindow(QWidget* parent)
     buildSending();
     m_previewTabs->addTab(buildChat(), tr("Sandbox chat"));
     buildDeliveries();
+    buildSandboxMenu();
     tabifyDockWidget(consoleDock, m_sendDock);
     tabifyDockWidget(m_sendDock, m_historyDock);
     tabifyDockWidget(m_historyDock, m_deliveriesDock);
@@ -759,6 +761,71 @@ void MainWindow::simulated(const QString& what, const wa::SimulationResult& resu
         tr("%1: %2 webhook %3 sent to %4")
             .arg(what, result.kind, result.webhook.messageId, m_simulator->botWebhookUrl().toString()),
         8000);
+}
+
+void MainWindow::buildSandboxMenu()
+{
+    // How the sandbox plays WhatsApp: the 24-hour window, and when the statuses come.
+    QMenu* menu = menuBar()->addMenu(tr("Sand&box"));
+    m_strictWindow = menu->addAction(tr("Enforce the 24-hour window (131047)"));
+    m_strictWindow->setCheckable(true);
+    m_strictWindow->setToolTip(tr("Answer 131047 to a message for a customer who has not written in 24 hours, as "
+                                  "WhatsApp does"));
+    m_failAsStatus = menu->addAction(tr("\u2026as a failed status webhook instead of an error"));
+    m_failAsStatus->setCheckable(true);
+    m_failAsStatus->setEnabled(false);
+    menu->addSeparator();
+    m_customerReads = menu->addAction(tr("The customer reads messages (read status)"));
+    m_customerReads->setCheckable(true);
+    m_customerReads->setChecked(true);
+    menu->addAction(tr("Status delays\u2026"), this, [this] {
+        const wa::StatusDelays delays = m_simulator->scheduler()->delays();
+        bool ok = false;
+        const QString text = QInputDialog::getText(
+            this, tr("Status delays"), tr("Milliseconds from acceptance to sent, delivered and read (three numbers):"),
+            QLineEdit::Normal, QStringLiteral("%1 %2 %3").arg(delays.sentMs).arg(delays.deliveredMs).arg(delays.readMs),
+            &ok);
+        if (ok)
+            setStatusDelays(text);
+    });
+    const auto apply = [this] {
+        m_sandbox->setStrictWindow(m_strictWindow->isChecked());
+        m_failAsStatus->setEnabled(m_strictWindow->isChecked());
+        m_sandbox->setWindowFailure(m_failAsStatus->isChecked() ? wa::WindowFailure::FailedStatus
+                                                                : wa::WindowFailure::Reject);
+        wa::StatusDelays delays = m_simulator->scheduler()->delays();
+        delays.read = m_customerReads->isChecked();
+        m_simulator->scheduler()->setDelays(delays);
+    };
+    connect(m_strictWindow, &QAction::toggled, this, apply);
+    connect(m_failAsStatus, &QAction::toggled, this, apply);
+    connect(m_customerReads, &QAction::toggled, this, apply);
+}
+
+bool MainWindow::setStatusDelays(const QString& text)
+{
+    const QStringList parts = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    QList<int> values;
+    for (const QString& part : parts) {
+        bool ok = false;
+        const int value = part.toInt(&ok);
+        if (!ok || value < 0 || value > 3600000)
+            break;
+        values << value;
+    }
+    if (parts.size() != 3 || values.size() != 3) {
+        statusBar()->showMessage(tr("Status delays: give three numbers of milliseconds (0 to 3600000), such as "
+                                    "\u201c100 600 1500\u201d, not \u201c%1\u201d")
+                                     .arg(text),
+                                 8000);
+        return false;
+    }
+    wa::StatusDelays delays = m_simulator->scheduler()->delays();
+    delays.sentMs = values.at(0);
+    delays.deliveredMs = values.at(1);
+    delays.readMs = values.at(2);
+    m_simulator->scheduler()->setDelays(delays);
+    return true;
 }
 
 void MainWindow::buildDeliveries()

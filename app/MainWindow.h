@@ -125,6 +125,11 @@ public:
     void setBotUrl(const QUrl& url);
     // The app secret that signs what goes to the bot and checks what the listener receives.
     void setAppSecret(const QString& secret);
+    // The sandbox's status delays, "sent delivered read" in milliseconds; false (and said) when not so.
+    bool setStatusDelays(const QString& text);
+    QAction* strictWindowAction() const { return m_strictWindow; }
+    QAction* failAsStatusAction() const { return m_failAsStatus; }
+    QAction* customerReadsAction() const { return m_customerReads; }
     // Seams for tests: the location and flow answers the tester would give in a dialog.
     std::function<bool(wa::LocationPreset* location)> askLocation;
     std::function<bool(const QString& flowCta, QJsonObject* response)> askFlowResponse;
@@ -158,6 +163,7 @@ private:
     void sendFinished(const wa::SendOutcome& outcome, qint64 historyId);
     QWidget* buildChat();
     void buildDeliveries();
+    void buildSandboxMenu();
     void simulated(const QString& what, const wa::SimulationResult& result);
 
     wa::ComposerDocument* m_document;
@@ -196,6 +202,9 @@ private:
     CustomerBar* m_customerBar = nullptr;
     QTabWidget* m_previewTabs = nullptr;
     QDockWidget* m_deliveriesDock = nullptr;
+    QAction* m_strictWindow = nullptr;
+    QAction* m_failAsStatus = nullptr;
+    QAction* m_customerReads = nullptr;
     bool m_sentFromComposer = false; // the next sandbox message is the composer's: show it
     SendController* m_send = nullptr;
     ExchangeView* m_exchange = nullptr;

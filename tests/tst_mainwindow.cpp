@@ -149,6 +149,7 @@ private slots:
     void sandboxChatLoop();
     void customerTypesAndSharesALocation();
     void conversationFromTheListener();
+    void sandboxMenuPlaysWhatsAppsRules();
 };
 
 void TestMainWindow::initTestCase()
@@ -1065,6 +1066,47 @@ void TestMainWindow::conversationFromTheListener()
     QVERIFY(!answer->quote.isEmpty());
     window.stopListening();
     useSandboxProfile(window);
+}
+
+// The Sandbox menu: the 24-hour window enforced (131047 until the customer writes), and when the
+// statuses come.
+void TestMainWindow::sandboxMenuPlaysWhatsAppsRules()
+{
+    MainWindow window;
+    window.show();
+    useSandboxProfile(window);
+    QString error;
+    QVERIFY2(window.startListening(0, &error), qPrintable(error));
+    window.setBotUrl(QUrl(QStringLiteral("http://127.0.0.1:%1/webhook").arg(window.listener()->port())));
+    QVERIFY(!window.sandbox()->strictWindow());
+    QVERIFY(!window.failAsStatusAction()->isEnabled());
+    window.strictWindowAction()->trigger();
+    QVERIFY(window.sandbox()->strictWindow());
+    QVERIFY(window.failAsStatusAction()->isEnabled());
+
+    window.sendMessage();
+    QTRY_VERIFY(window.sendAction()->isEnabled());
+    QVERIFY2(window.exchangeView()->banner()->text().contains(QStringLiteral("131047")),
+             qPrintable(window.exchangeView()->banner()->text()));
+    // the customer writes: the window opens, the same message is accepted
+    window.previewTabs()->setCurrentIndex(1);
+    QTest::keyClicks(window.customerBar()->textEdit(), QStringLiteral("hello"));
+    QTest::keyClick(window.customerBar()->textEdit(), Qt::Key_Return);
+    QTRY_VERIFY(window.sandbox()->isWindowOpen(QStringLiteral("16505551234")));
+    window.sendMessage();
+    QTRY_VERIFY(window.sendAction()->isEnabled());
+    QVERIFY2(window.exchangeView()->banner()->text().contains(QStringLiteral("Accepted")),
+             qPrintable(window.exchangeView()->banner()->text()));
+
+    // status delays and the read status
+    QVERIFY(window.setStatusDelays(QStringLiteral("5 10 20")));
+    QCOMPARE(window.simulator()->scheduler()->delays().deliveredMs, 10);
+    QVERIFY(!window.setStatusDelays(QStringLiteral("soon later")));
+    QVERIFY(!window.setStatusDelays(QStringLiteral("1 2")));
+    QCOMPARE(window.simulator()->scheduler()->delays().readMs, 20);
+    window.customerReadsAction()->trigger();
+    QVERIFY(!window.simulator()->scheduler()->delays().read);
+    window.stopListening();
 }
 
 QTEST_MAIN(TestMainWindow)
