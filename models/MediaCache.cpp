@@ -31,7 +31,7 @@ void MediaCache::request(const QUrl& url)
     QNetworkReply* reply = m_network->get(request);
     ++m_requestsStarted;
     m_inFlight.insert(url, reply);
-    connect(reply, &QNetworkReply::downloadProgress, this, [this, reply](qint64 received, qint64 total) {
+    connect(reply, &QNetworkReply::downloadProgress, this, [reply](qint64 received, qint64 total) {
         if (received > kMaxBytes || total > kMaxBytes) {
             reply->setProperty("tooLarge", true);
             reply->abort();
