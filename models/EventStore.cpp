@@ -24,6 +24,7 @@
 #include <QVariant>
 
 #include "MessageCodec.h"
+#include "SqlScript.h"
 
 namespace wa {
 
@@ -188,37 +189,11 @@ StoredRequest::HeaderList headersFromJson(const QString& json)
     return headers;
 }
 
-// The statements of a .sql resource: each ends with ';' at the end of a line; whole-line '--'
-// comments are skipped (SQLite itself skips the ones after a column).
-bool readScript(const QString& resource, QStringList* statements, QString* error)
-{
-    QFile file(resource);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(resource, file.errorString());
-        return false;
-    }
-    QString current;
-    const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
-    for (const QString& line : lines) {
-        const QString trimmed = line.trimmed();
-        if (trimmed.isEmpty() || trimmed.startsWith(QLatin1String("--")))
-            continue;
-        current += line + QLatin1Char('\n');
-        if (trimmed.endsWith(QLatin1Char(';'))) {
-            statements->append(current.trimmed());
-            current.clear();
-        }
-    }
-    if (!current.trimmed().isEmpty())
-        statements->append(current.trimmed());
-    return true;
-}
-
 bool runScripts(QSqlDatabase& db, const QStringList& resources, QString* error)
 {
     for (const QString& resource : resources) {
         QStringList statements;
-        if (!readScript(resource, &statements, error))
+        if (!SqlScript::read(resource, &statements, error))
             return false;
         for (const QString& statement : statements) {
             QSqlQuery query(db);

@@ -18,27 +18,6 @@ namespace {
 
 const QLatin1StringView kMessagingProduct("messaging_product");
 
-QString jsonTypeName(QJsonValue::Type type)
-{
-    switch (type) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("undefined");
-}
-
 // --- reading ----------------------------------------------------------------------------------------
 //
 // The source object is never copied or changed: known keys are looked up in place (by Latin-1 key,
@@ -842,6 +821,27 @@ DecodeResult MessageCodec::decode(const QByteArray& json)
     }
     readMessage(document.object(), result.message.emplace());
     return result;
+}
+
+QString jsonTypeName(QJsonValue::Type type)
+{
+    switch (type) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("nothing");
 }
 
 QString familyName(ApiFamily family)

@@ -50,6 +50,8 @@ public:
     static void lineAndColumn(const QByteArray& text, qsizetype offset, int* line, int* column);
 };
 
+// "a string", "an object", "null", … as a message says what a value is ("nothing" when it is missing).
+QString jsonTypeName(QJsonValue::Type type);
 QString familyName(ApiFamily family);
 std::optional<ApiFamily> familyFromName(QStringView name);
 

@@ -15,6 +15,8 @@
 #include <QStringList>
 #include <QVariant>
 
+#include "SqlScript.h"
+
 namespace wa {
 
 Q_LOGGING_CATEGORY(lcSendHistory, "wa.sendhistory")
@@ -92,32 +94,6 @@ QString text(const QString& value)
 QByteArray bytes(const QByteArray& value)
 {
     return value.isNull() ? QByteArray("") : value;
-}
-
-// The statements of a .sql resource: each ends with ';' at the end of a line; whole-line '--'
-// comments are skipped.
-bool readScript(const QString& resource, QStringList* statements, QString* error)
-{
-    QFile file(resource);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(resource, file.errorString());
-        return false;
-    }
-    QString current;
-    const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
-    for (const QString& line : lines) {
-        const QString trimmed = line.trimmed();
-        if (trimmed.isEmpty() || trimmed.startsWith(QLatin1String("--")))
-            continue;
-        current += line + QLatin1Char('\n');
-        if (trimmed.endsWith(QLatin1Char(';'))) {
-            statements->append(current.trimmed());
-            current.clear();
-        }
-    }
-    if (!current.trimmed().isEmpty())
-        statements->append(current.trimmed());
-    return true;
 }
 
 // "131047: Re-engagement message — Message failed to send because …", one per error, from a
@@ -240,7 +216,7 @@ QString openDatabase(const QString& connectionName, const QString& path)
         for (int step = found + 1; step <= SendHistory::kSchemaVersion; ++step) {
             QStringList statements;
             QString why;
-            if (!readScript(QStringLiteral(":/sql/history-%1.sql").arg(step), &statements, &why))
+            if (!SqlScript::read(QStringLiteral(":/sql/history-%1.sql").arg(step), &statements, &why))
                 return rollBack(why);
             for (const QString& statement : std::as_const(statements)) {
                 QSqlQuery query(db);

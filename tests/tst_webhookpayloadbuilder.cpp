@@ -5,6 +5,7 @@
 #include <QSet>
 #include <QTest>
 
+#include "JsonShape.h"
 #include "WebhookEventParser.h"
 #include "WebhookPayloadBuilder.h"
 
@@ -29,48 +30,9 @@ QJsonObject readSample(const QString& name)
     return QJsonDocument::fromJson(file.readAll()).object();
 }
 
-QString typeName(const QJsonValue& value)
-{
-    switch (value.type()) {
-    case QJsonValue::Object:
-        return QStringLiteral("object");
-    case QJsonValue::Array:
-        return QStringLiteral("array");
-    case QJsonValue::String:
-        return QStringLiteral("string");
-    case QJsonValue::Double:
-        return QStringLiteral("number");
-    case QJsonValue::Bool:
-        return QStringLiteral("bool");
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("undefined");
-}
-
-void collectShape(const QJsonValue& value, const QString& path, QSet<QString>* shape)
-{
-    shape->insert(path + QLatin1Char(':') + typeName(value));
-    if (value.isObject()) {
-        const QJsonObject object = value.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it)
-            collectShape(it.value(), path + QLatin1Char('.') + it.key(), shape);
-    } else if (value.isArray()) {
-        for (const QJsonValue& element : value.toArray())
-            collectShape(element, path + QStringLiteral("[]"), shape);
-    }
-}
-
-// The recursive set of keys and JSON value types, one "path:type" per line, sorted.
 QStringList shapeOf(const QJsonObject& root)
 {
-    QSet<QString> shape;
-    collectShape(root, QStringLiteral("$"), &shape);
-    QStringList lines(shape.begin(), shape.end());
-    lines.sort();
-    return lines;
+    return JsonShape::of(root);
 }
 
 // The On-Premises body a Cloud API sample stands for: its value without the Cloud-only keys.
