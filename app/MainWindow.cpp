@@ -247,6 +247,13 @@ MainWindow::MainWindow(QWidget* parent)
     });
     m_recoveryTimer->start(kRecoveryIntervalMs);
 
+    // HTTPS files chosen before (paths only; a file gone since is said, and plain HTTP is used).
+    if (const QString certificate = QSettings().value(QStringLiteral("listener/tlsCertificate")).toString();
+        !certificate.isEmpty() && !QStandardPaths::isTestModeEnabled()) {
+        QString error;
+        if (!setListenerTls(certificate, QSettings().value(QStringLiteral("listener/tlsKey")).toString(), &error))
+            statusBar()->showMessage(tr("The listener's HTTPS files cannot be used: %1").arg(error), 15000);
+    }
     // The listener starts with the window (the bot test loop's statuses and the customer's webhooks
     // reach it by default), on the port used last; not in tests, which take free ports.
     QSettings settings;
@@ -886,6 +893,24 @@ QWidget* MainWindow::buildConsole()
         m_bind->setCurrentIndex(0);
     connect(m_bind, &QComboBox::currentIndexChanged, this,
             [this] { QSettings().setValue(QStringLiteral("listener/bind"), m_bind->currentData().toString()); });
+    m_tlsButton = new QPushButton(tr("HTTP"), panel);
+    m_tlsButton->setToolTip(tr("Serve HTTPS with your certificate and key (PEM files), from the next Listen"));
+    connect(m_tlsButton, &QPushButton::clicked, this, [this] {
+        if (!m_tlsCertificate.isEmpty()) {
+            QString ignored;
+            setListenerTls(QString(), QString(), &ignored); // back to plain HTTP
+            return;
+        }
+        const QString certificate = QFileDialog::getOpenFileName(this, tr("TLS certificate (PEM)"), QString(),
+                                                                 tr("PEM files (*.pem *.crt *.cer);;All files (*)"));
+        if (certificate.isEmpty())
+            return;
+        const QString key = QFileDialog::getOpenFileName(this, tr("Its private key (PEM)"), QString(),
+                                                         tr("PEM files (*.pem *.key);;All files (*)"));
+        QString error;
+        if (!key.isEmpty() && !setListenerTls(certificate, key, &error))
+            QMessageBox::warning(this, tr("Cannot use these files for HTTPS"), error);
+    });
     m_verifyToken = new QLineEdit(panel);
     m_verifyToken->setPlaceholderText(tr("verify token"));
     m_appSecret = new QLineEdit(panel);
@@ -906,6 +931,7 @@ QWidget* MainWindow::buildConsole()
     bar->addWidget(new QLabel(tr("Port"), panel));
     bar->addWidget(m_listenPort);
     bar->addWidget(m_bind);
+    bar->addWidget(m_tlsButton);
     bar->addWidget(m_verifyToken);
     bar->addWidget(m_appSecret);
     bar->addWidget(m_listenButton);
@@ -973,11 +999,16 @@ bool MainWindow::startListening(quint16 port, QString* error)
     m_listener->setVerifyToken(m_verifyToken->text().toUtf8());
     m_listener->setAppSecret(m_appSecret->text().toUtf8());
     const QHostAddress address(m_bind->currentData().toString());
+    if (m_tlsCertificate.isEmpty())
+        m_listener->clearTls();
+    else if (!m_listener->setTls(m_tlsCertificate, m_tlsKey, error))
+        return false;
     if (!m_listener->listen(address, port, error))
         return false;
     m_listenButton->setText(tr("Stop"));
     m_bind->setEnabled(false);
-    QString state = tr("Listening on http://%1:%2/ — %3")
+    QString state = tr("Listening on %1://%2:%3/ — %4")
+                        .arg(m_listener->isTls() ? QStringLiteral("https") : QStringLiteral("http"))
                         .arg(address.toString())
                         .arg(m_listener->port())
                         .arg(m_appSecret->text().isEmpty() ? tr("no app secret: events are marked unsigned")
@@ -985,6 +1016,27 @@ bool MainWindow::startListening(quint16 port, QString* error)
     if (!address.isLoopback())
         state += tr(" \u26a0 every interface: other machines can post events");
     m_listenState->setText(state);
+    return true;
+}
+
+bool MainWindow::setListenerTls(const QString& certificateFile, const QString& keyFile, QString* error)
+{
+    if (!certificateFile.isEmpty()) {
+        // Checked now, on a server that does not listen, so that a bad file is said at once.
+        wa::WebhookServer probe;
+        if (!probe.setTls(certificateFile, keyFile, error))
+            return false;
+    }
+    m_tlsCertificate = certificateFile;
+    m_tlsKey = certificateFile.isEmpty() ? QString() : keyFile;
+    m_tlsButton->setText(m_tlsCertificate.isEmpty() ? tr("HTTP") : tr("HTTPS"));
+    m_tlsButton->setToolTip(
+        m_tlsCertificate.isEmpty()
+            ? tr("Serve HTTPS with your certificate and key (PEM files), from the next Listen")
+            : tr("HTTPS with %1 (click for plain HTTP), from the next Listen").arg(m_tlsCertificate));
+    QSettings settings;
+    settings.setValue(QStringLiteral("listener/tlsCertificate"), m_tlsCertificate);
+    settings.setValue(QStringLiteral("listener/tlsKey"), m_tlsKey);
     return true;
 }
 

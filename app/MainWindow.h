@@ -76,6 +76,9 @@ public:
     QUndoStack* undoStack() const { return m_undo; }
     QLabel* jsonError() const { return m_jsonError; }
     QComboBox* bindBox() const { return m_bind; }
+    // HTTPS for the listener from its next start: PEM certificate and key files (empty: plain HTTP).
+    // Remembered (paths only). False and why when they cannot be used.
+    bool setListenerTls(const QString& certificateFile, const QString& keyFile, QString* error);
     EventConsole* console() const { return m_console; }
     wa::WebhookServer* listener() const { return m_listener; }
     // Starts the webhook listener on 127.0.0.1 and the port of the console's bar; false and why.
@@ -186,6 +189,9 @@ private:
     EventConsole* m_console = nullptr;
     QSpinBox* m_listenPort = nullptr;
     QComboBox* m_bind = nullptr; // 127.0.0.1, or every interface (a choice, with a warning)
+    QPushButton* m_tlsButton = nullptr;
+    QString m_tlsCertificate;
+    QString m_tlsKey;
     QLineEdit* m_verifyToken = nullptr;
     QLineEdit* m_appSecret = nullptr;
     QPushButton* m_listenButton = nullptr;

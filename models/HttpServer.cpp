@@ -51,6 +51,14 @@ void HttpServer::adopt(QTcpServer* server)
     connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &HttpServer::accept);
 }
 
+void HttpServer::clearTls()
+{
+    if (!m_tls || m_server->isListening())
+        return;
+    adopt(new QTcpServer(this));
+    m_tls = false;
+}
+
 bool HttpServer::setTls(const QString& certificateFile, const QString& keyFile, QString* error)
 {
     if (m_server->isListening()) {

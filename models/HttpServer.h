@@ -56,6 +56,8 @@ public:
     // files. False and why when they cannot be read, do not match, or the server is listening.
     bool setTls(const QString& certificateFile, const QString& keyFile, QString* error);
     bool isTls() const { return m_tls; }
+    // Plain HTTP again (before listen()).
+    void clearTls();
 
     // Binds the address (port 0 picks a free one). False and why on failure.
     bool listen(const QHostAddress& address, quint16 port, QString* error);

@@ -76,6 +76,11 @@ bool WebhookServer::setTls(const QString& certificateFile, const QString& keyFil
     return m_http->setTls(certificateFile, keyFile, error);
 }
 
+void WebhookServer::clearTls()
+{
+    m_http->clearTls();
+}
+
 bool WebhookServer::isTls() const
 {
     return m_http->isTls();

@@ -61,6 +61,7 @@ public:
     // HTTPS instead of HTTP (before listen()): PEM certificate chain and key files. False and why.
     bool setTls(const QString& certificateFile, const QString& keyFile, QString* error);
     bool isTls() const;
+    void clearTls();
     void close();
     bool isListening() const;
     quint16 port() const;

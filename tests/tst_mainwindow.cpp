@@ -16,6 +16,7 @@
 #include <QTreeView>
 #include <QSignalSpy>
 #include <QUndoStack>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTableView>
 #include <QJsonArray>
@@ -150,6 +151,7 @@ private slots:
     void customerTypesAndSharesALocation();
     void conversationFromTheListener();
     void sandboxMenuPlaysWhatsAppsRules();
+    void listenerServesHttps();
 };
 
 void TestMainWindow::initTestCase()
@@ -1106,6 +1108,40 @@ void TestMainWindow::sandboxMenuPlaysWhatsAppsRules()
     QCOMPARE(window.simulator()->scheduler()->delays().readMs, 20);
     window.customerReadsAction()->trigger();
     QVERIFY(!window.simulator()->scheduler()->delays().read);
+    window.stopListening();
+}
+
+// The console's HTTPS choice: the user's certificate and key, checked when chosen, used from the
+// next Listen; back to plain HTTP in one click.
+void TestMainWindow::listenerServesHttps()
+{
+    MainWindow window;
+    window.show();
+    window.setAppSecret(QString());
+    QString error;
+    QVERIFY(!window.setListenerTls(QStringLiteral("/nonexistent/cert.pem"), QStringLiteral("/nonexistent/key.pem"),
+                                   &error));
+    QVERIFY2(error.contains(QStringLiteral("no PEM certificate")), qPrintable(error));
+    QVERIFY(window.setListenerTls(QStringLiteral(WA_TEST_DATA_DIR "/selfsigned-cert.pem"),
+                                  QStringLiteral(WA_TEST_DATA_DIR "/selfsigned-key.pem"), &error));
+    QVERIFY2(window.startListening(0, &error), qPrintable(error));
+    QVERIFY(window.listener()->isTls());
+    const int before = window.console()->model()->rowCount();
+    QFile sample(QStringLiteral(WA_SAMPLES_DIR "/webhooks/cloud-text.json"));
+    QVERIFY(sample.open(QIODevice::ReadOnly));
+    const QByteArray body = sample.readAll();
+    QSslSocket client;
+    client.setPeerVerifyMode(QSslSocket::VerifyNone); // the test's own self-signed certificate
+    client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), window.listener()->port());
+    QTRY_VERIFY_WITH_TIMEOUT(client.isEncrypted(), 10000);
+    client.write("POST /webhook HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " +
+                 QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QTRY_COMPARE(window.console()->model()->rowCount(), before + 1);
+    window.stopListening();
+    // plain HTTP again
+    QVERIFY(window.setListenerTls(QString(), QString(), &error));
+    QVERIFY2(window.startListening(0, &error), qPrintable(error));
+    QVERIFY(!window.listener()->isTls());
     window.stopListening();
 }
 
