@@ -565,7 +565,7 @@ void MainWindow::sendFinished(const wa::SendOutcome& outcome, qint64 historyId)
         const wa::DecodeResult decoded = wa::MessageCodec::decode(record->payload);
         wa::SandboxMessage sent;
         sent.id = outcome.messageId;
-        sent.waId = wa::SandboxServer::digitsOf(outcome.waId.isEmpty() ? record->recipient : outcome.waId);
+        sent.waId = wa::digitsOf(outcome.waId.isEmpty() ? record->recipient : outcome.waId);
         sent.type = QStringLiteral("interactive");
         sent.payload = QJsonDocument::fromJson(record->payload).object();
         if (decoded.ok()) {
@@ -708,7 +708,7 @@ QWidget* MainWindow::buildChat()
     });
     connect(m_customerBar, &CustomerBar::customerChosen, this, [this](const QString& waId) {
         m_simulator->setCurrentCustomer(waId);
-        m_simulator->chat()->setCustomer(wa::SandboxServer::digitsOf(waId));
+        m_simulator->chat()->setCustomer(wa::digitsOf(waId));
     });
     connect(m_customerBar, &CustomerBar::botUrlChanged, this, &MainWindow::setBotUrl);
     connect(m_simulator, &wa::CustomerSimulator::actionRefused, this,
@@ -719,7 +719,7 @@ QWidget* MainWindow::buildChat()
         QList<wa::SimulatedCustomer> customers = m_simulator->customers();
         bool known = false;
         for (const wa::SimulatedCustomer& customer : std::as_const(customers))
-            known = known || wa::SandboxServer::digitsOf(customer.waId) == message.waId;
+            known = known || wa::digitsOf(customer.waId) == message.waId;
         if (!known) {
             customers.append({QStringLiteral("+%1").arg(message.waId), message.waId, QString()});
             m_simulator->setCustomers(customers);

@@ -265,7 +265,7 @@ int SandboxCommand::run(const QStringList& arguments, QTextStream& out, QTextStr
     if (token.trimmed().isEmpty())
         return fail(QStringLiteral("--token is empty."));
     const QString phoneNumberId = parser.value(phoneOption);
-    if (phoneNumberId.isEmpty() || wa::SandboxServer::digitsOf(phoneNumberId) != phoneNumberId)
+    if (phoneNumberId.isEmpty() || wa::digitsOf(phoneNumberId) != phoneNumberId)
         return fail(QStringLiteral("--phone-number-id takes digits, not '%1'.").arg(phoneNumberId));
     wa::StatusDelays statusDelays;
     wa::WebhookRetryPolicy policy;

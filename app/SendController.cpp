@@ -58,7 +58,7 @@ void SendController::send(const wa::Message& message, const QString& profileName
             QTimer::singleShot(0, this, [this, outcome] { finish(outcome); });
             return;
         }
-        sendWithSecret(m_profile, message, m_sandboxToken);
+        m_sender->send(m_profile, m_sandboxToken, message);
         return;
     }
     const wa::ConnectionProfile profile = m_profile;
@@ -81,14 +81,8 @@ void SendController::send(const wa::Message& message, const QString& profileName
             self->finish(outcome);
             return;
         }
-        self->sendWithSecret(profile, message, secret);
+        self->m_sender->send(profile, secret, message);
     });
-}
-
-void SendController::sendWithSecret(const wa::ConnectionProfile& profile, const wa::Message& message,
-                                    const QString& secret)
-{
-    m_sender->send(profile, secret, message);
 }
 
 void SendController::cancel()

@@ -48,7 +48,6 @@ signals:
     void finished(const wa::SendOutcome& outcome, qint64 historyId);
 
 private:
-    void sendWithSecret(const wa::ConnectionProfile& profile, const wa::Message& message, const QString& secret);
     void finish(const wa::SendOutcome& outcome);
 
     wa::ProfileStore* m_profiles;

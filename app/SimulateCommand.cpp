@@ -322,7 +322,7 @@ int SimulateCommand::run(const QStringList& arguments, QTextStream& out, QTextSt
                             .arg(wa::SandboxServer::kDefaultPort)
                             .arg(parser.value(sandboxOption)));
     }
-    const QString from = wa::SandboxServer::digitsOf(parser.value(fromOption));
+    const QString from = wa::digitsOf(parser.value(fromOption));
     if (from.isEmpty())
         return fail(QStringLiteral("--from takes a phone number, not '%1'").arg(parser.value(fromOption)));
     bool okNumber = false;

@@ -11,11 +11,6 @@ namespace {
 
 constexpr qsizetype kMaxTextChars = 300; // of the one-line text; the views elide it further
 
-QString digitsOf(const QString& number)
-{
-    return SandboxServer::digitsOf(number);
-}
-
 // Newlines and runs of white space as one space, cut to kMaxTextChars.
 QString oneLine(const QString& text)
 {

@@ -8,16 +8,6 @@ namespace wa {
 
 namespace {
 
-QString digitsOf(const QString& number)
-{
-    QString digits;
-    for (const QChar c : number) {
-        if (c.isDigit())
-            digits += c;
-    }
-    return digits;
-}
-
 const WebhookEvent::Kind kInbound[] = {WebhookEvent::Kind::Text,      WebhookEvent::Kind::ButtonReply,
                                        WebhookEvent::Kind::ListReply, WebhookEvent::Kind::NfmReply,
                                        WebhookEvent::Kind::Location,  WebhookEvent::Kind::Button,

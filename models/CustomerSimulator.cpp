@@ -112,7 +112,7 @@ bool CustomerSimulator::setCustomers(const QList<SimulatedCustomer>& customers)
 {
     QList<SimulatedCustomer> cleaned;
     for (SimulatedCustomer c : customers) {
-        c.waId = SandboxServer::digitsOf(c.waId);
+        c.waId = digitsOf(c.waId);
         if (c.waId.isEmpty())
             return false;
         cleaned.append(c);
@@ -135,7 +135,7 @@ bool CustomerSimulator::setCustomers(const QList<SimulatedCustomer>& customers)
 
 bool CustomerSimulator::setCurrentCustomer(const QString& waId)
 {
-    const QString digits = SandboxServer::digitsOf(waId);
+    const QString digits = digitsOf(waId);
     for (int i = 0; i < m_customers.size(); ++i) {
         if (m_customers.at(i).waId != digits)
             continue;

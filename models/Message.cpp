@@ -40,4 +40,15 @@ InteractiveType Interactive::kind() const
     return type ? interactiveTypeFromName(*type) : InteractiveType::Unknown;
 }
 
+QString digitsOf(QStringView number)
+{
+    QString digits;
+    digits.reserve(number.size());
+    for (const QChar c : number) {
+        if (c >= QLatin1Char('0') && c <= QLatin1Char('9'))
+            digits.append(c);
+    }
+    return digits;
+}
+
 } // namespace wa

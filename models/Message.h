@@ -160,4 +160,8 @@ struct Message
 QString interactiveTypeName(InteractiveType type);
 InteractiveType interactiveTypeFromName(QStringView name);
 
+// The digits of a phone number, in order: a `to`, a wa_id, a typed number all compare by these
+// ("+1 (650) 555-1234" → "16505551234").
+QString digitsOf(QStringView number);
+
 } // namespace wa

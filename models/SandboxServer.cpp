@@ -329,17 +329,6 @@ std::optional<SandboxMessage> SandboxServer::acceptedMessage(const QString& id) 
     return std::nullopt;
 }
 
-QString SandboxServer::digitsOf(QStringView number)
-{
-    QString digits;
-    digits.reserve(number.size());
-    for (const QChar c : number) {
-        if (c >= QLatin1Char('0') && c <= QLatin1Char('9'))
-            digits.append(c);
-    }
-    return digits;
-}
-
 // --- requests ------------------------------------------------------------------------------------
 
 void SandboxServer::handle(const HttpRequest& request, const QHostAddress& peer, std::function<void(QByteArray)> answer)

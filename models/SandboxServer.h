@@ -135,9 +135,6 @@ public:
     QList<SandboxMessage> acceptedMessages() const { return m_accepted; }
     std::optional<SandboxMessage> acceptedMessage(const QString& id) const;
 
-    // The digits of a phone number, in order ("+1 (650) 555-1234" → "16505551234").
-    static QString digitsOf(QStringView number);
-
 signals:
     void messageAccepted(const wa::SandboxMessage& message);
     // noteCustomerMessage() was called (by the app or POST /sandbox/customer-messages).

@@ -12,16 +12,6 @@ constexpr qint64 kConversationSeconds = 24 * 60 * 60; // a service conversation 
 constexpr qsizetype kMaxIdDigits = 20;                // of the wa_id woven into a Cloud message id
 const QLatin1String kErrorCodesPage("https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/");
 
-QString digitsOf(const QString& text)
-{
-    QString digits;
-    for (const QChar c : text) {
-        if (c.isDigit())
-            digits += c;
-    }
-    return digits;
-}
-
 QByteArray randomBytes(int count)
 {
     QByteArray bytes(count, Qt::Uninitialized);

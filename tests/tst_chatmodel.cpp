@@ -60,7 +60,7 @@ SandboxMessage businessMessage(const QString& id, const QByteArray& body)
     m.id = id;
     m.payload = QJsonDocument::fromJson(body).object();
     m.type = m.payload.value(QStringLiteral("type")).toString();
-    m.waId = SandboxServer::digitsOf(m.payload.value(QStringLiteral("to")).toString());
+    m.waId = digitsOf(m.payload.value(QStringLiteral("to")).toString());
     m.time = QDateTime::currentDateTimeUtc();
     if (m.type == QLatin1String("interactive"))
         m.message = MessageCodec::decode(body).message;

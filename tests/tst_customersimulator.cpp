@@ -225,7 +225,7 @@ void TestCustomerSimulator::defaults()
         languages << c.language;
         QVERIFY(!c.name.isEmpty());
         QVERIFY(c.waId.size() >= 11 && c.waId.size() <= 15);
-        QCOMPARE(SandboxServer::digitsOf(c.waId), c.waId);
+        QCOMPARE(digitsOf(c.waId), c.waId);
     }
     QCOMPARE(languages, QStringList({QStringLiteral("en_US"), QStringLiteral("zh_TW"), QStringLiteral("ar")}));
     QCOMPARE(m_simulator->currentCustomer().waId, kAlex);

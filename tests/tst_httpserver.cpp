@@ -3,67 +3,16 @@
 #include <QTest>
 #include <QTimer>
 
+#include "TestHttpClient.h"
 #include "HttpServer.h"
 
 using namespace wa;
 
 namespace {
 
-struct Response
-{
-    int status = 0;
-    QByteArray head;
-    QByteArray body;
-};
-
-// Every complete response in `bytes` (Content-Length framed).
-QList<Response> responsesIn(const QByteArray& bytes)
-{
-    QList<Response> out;
-    qsizetype at = 0;
-    while (true) {
-        const qsizetype end = bytes.indexOf("\r\n\r\n", at);
-        if (end < 0)
-            break;
-        Response r;
-        r.head = bytes.mid(at, end - at);
-        r.status = r.head.mid(9, 3).toInt();
-        qsizetype length = 0;
-        for (const QByteArray& line : r.head.split('\n')) {
-            if (line.toLower().startsWith("content-length:"))
-                length = line.mid(15).trimmed().toLongLong();
-        }
-        if (bytes.size() < end + 4 + length)
-            break;
-        r.body = bytes.mid(end + 4, length);
-        out.append(r);
-        at = end + 4 + length;
-    }
-    return out;
-}
-
-class Client : public QObject
-{
-public:
-    explicit Client(quint16 port)
-    {
-        connect(&socket, &QTcpSocket::readyRead, this, [this] { received += socket.readAll(); });
-        connect(&socket, &QTcpSocket::disconnected, this, [this] { closed = true; });
-        socket.connectToHost(QHostAddress::LocalHost, port);
-    }
-    QList<Response> waitResponses(int count, int ms = 5000)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (responsesIn(received).size() < count && timer.elapsed() < ms)
-            QTest::qWait(5);
-        return responsesIn(received);
-    }
-
-    QTcpSocket socket;
-    QByteArray received;
-    bool closed = false;
-};
+using TestHttpClient::Client;
+using TestHttpClient::Response;
+using TestHttpClient::responsesIn;
 
 QByteArray get(const QByteArray& path, bool keepAlive = true)
 {

@@ -230,8 +230,7 @@ void TestSandboxServer::cloudSamplesAccepted()
     const QJsonObject contact = r.json.value(QStringLiteral("contacts")).toArray().first().toObject();
     QCOMPARE(keysOf(contact), keys({"input", "wa_id"}));
     QCOMPARE(contact.value(QStringLiteral("input")), sent.value(QStringLiteral("to")));
-    QCOMPARE(contact.value(QStringLiteral("wa_id")).toString(),
-             SandboxServer::digitsOf(sent.value(QStringLiteral("to")).toString()));
+    QCOMPARE(contact.value(QStringLiteral("wa_id")).toString(), digitsOf(sent.value(QStringLiteral("to")).toString()));
     const QJsonObject message = r.json.value(QStringLiteral("messages")).toArray().first().toObject();
     QCOMPARE(keysOf(message), keys({"id"}));
     const QString id = message.value(QStringLiteral("id")).toString();

@@ -8,6 +8,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include "TestHttpClient.h"
 #include "WebhookServer.h"
 #include "WebhookSignature.h"
 
@@ -40,72 +41,9 @@ QByteArray post(const QByteArray& body, const QByteArray& signature, bool keepAl
     return request;
 }
 
-struct Response
-{
-    int status = 0;
-    QByteArray body;
-};
-
-// Reads every complete response in `bytes` (Content-Length framed).
-QList<Response> responsesIn(const QByteArray& bytes)
-{
-    QList<Response> out;
-    qsizetype at = 0;
-    while (true) {
-        const qsizetype end = bytes.indexOf("\r\n\r\n", at);
-        if (end < 0)
-            break;
-        const QByteArray head = bytes.mid(at, end - at);
-        Response r;
-        r.status = head.mid(9, 3).toInt();
-        qsizetype length = 0;
-        for (const QByteArray& line : head.split('\n')) {
-            if (line.toLower().startsWith("content-length:"))
-                length = line.mid(15).trimmed().toLongLong();
-        }
-        if (bytes.size() < end + 4 + length)
-            break;
-        r.body = bytes.mid(end + 4, length);
-        out.append(r);
-        at = end + 4 + length;
-    }
-    return out;
-}
-
-// A client on a real socket: sends bytes (optionally in pieces) and collects what comes back.
-class Client : public QObject
-{
-public:
-    explicit Client(quint16 port)
-    {
-        connect(&socket, &QTcpSocket::readyRead, this, [this] { received += socket.readAll(); });
-        connect(&socket, &QTcpSocket::disconnected, this, [this] { closed = true; });
-        socket.connectToHost(QHostAddress::LocalHost, port);
-    }
-    bool waitConnected()
-    {
-        return socket.state() == QAbstractSocket::ConnectedState ||
-               waitFor([this] { return socket.state() == QAbstractSocket::ConnectedState; });
-    }
-    void send(const QByteArray& bytes) { socket.write(bytes); }
-    bool waitFor(const std::function<bool()>& done, int ms = 5000)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (!done() && timer.elapsed() < ms)
-            QTest::qWait(5);
-        return done();
-    }
-    QList<Response> waitResponses(int count, int ms = 5000)
-    {
-        waitFor([this, count] { return responsesIn(received).size() >= count; }, ms);
-        return responsesIn(received);
-    }
-
-    QTcpSocket socket;
-    QByteArray received;
-    bool closed = false;
-};
+using TestHttpClient::Client;
+using TestHttpClient::Response;
+using TestHttpClient::responsesIn;
 
 } // namespace
 

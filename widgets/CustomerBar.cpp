@@ -93,10 +93,10 @@ void CustomerBar::setCustomers(const QList<wa::SimulatedCustomer>& customers, co
 {
     const QSignalBlocker blocker(m_customers);
     m_customers->clear();
-    const QString current = wa::SandboxServer::digitsOf(currentWaId);
+    const QString current = wa::digitsOf(currentWaId);
     int selected = 0;
     for (const wa::SimulatedCustomer& customer : customers) {
-        const QString waId = wa::SandboxServer::digitsOf(customer.waId);
+        const QString waId = wa::digitsOf(customer.waId);
         QString label =
             customer.name.isEmpty() ? displayNumber(waId) : tr("%1 — %2").arg(customer.name, displayNumber(waId));
         if (!customer.language.isEmpty())
@@ -127,7 +127,7 @@ void CustomerBar::showError(const QString& text)
 
 QString CustomerBar::displayNumber(const QString& waId)
 {
-    const QString digits = wa::SandboxServer::digitsOf(waId);
+    const QString digits = wa::digitsOf(waId);
     if (digits.size() < 8)
         return digits.isEmpty() ? QString() : QLatin1Char('+') + digits;
     const qsizetype codeLength = (digits.startsWith(QLatin1Char('1')) || digits.startsWith(QLatin1Char('7'))) ? 1
