@@ -55,6 +55,7 @@
 #include "Validator.h"
 #include "EventStore.h"
 #include "WebhookReplayer.h"
+#include "ListenerThread.h"
 #include "WebhookServer.h"
 #include "ComposerDocument.h"
 #include "ComposerForm.h"
@@ -115,7 +116,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_recoveryTimer(new QTimer(this))
     , m_jsonTimer(new QTimer(this))
     , m_events(new wa::EventStore(this))
-    , m_listener(new wa::WebhookServer(this))
+    , m_listener(new wa::ListenerThread(this))
     , m_windowClock(new QTimer(this))
 {
     m_jsonTimer->setSingleShot(true);
@@ -190,24 +191,25 @@ MainWindow::MainWindow(QWidget* parent)
 
     QString storeError;
     QDir().mkpath(QFileInfo(eventStorePath()).absolutePath());
-    if (!m_events->open(eventStorePath(), &storeError))
+    // The listener writes the store in its own thread; the console and the recipient's 24-hour
+    // window read it here, through a connection of their own, told of what the listener added.
+    if (!m_listener->openStore(eventStorePath(), &storeError) || !m_events->open(eventStorePath(), &storeError))
         statusBar()->showMessage(tr("The webhook event store cannot be opened: %1").arg(storeError));
-    m_listener->setSink(wa::WebhookServer::sinkInto(m_events));
+    connect(m_listener, &wa::ListenerThread::eventsAdded, m_events, &wa::EventStore::noteAdded);
+    connect(m_listener, &wa::ListenerThread::cleared, m_events, &wa::EventStore::noteCleared);
     m_windowClock->setInterval(1000);
     connect(m_windowClock, &QTimer::timeout, this, &MainWindow::updateServiceWindow);
-    // The recipient's 24-hour window changes only when they write: recomputed then, not on every
-    // stored event (a query per commit stalled the window under load; see BENCHMARKS.md).
-    connect(m_listener, &wa::WebhookServer::received, this,
-            [this](const wa::ReceivedRequest&, const QList<wa::WebhookEvent>& events) {
-                const QString recipient = m_document->message().to.value_or(QString());
-                for (const wa::WebhookEvent& event : events) {
-                    if (wa::CustomerServiceWindow::opens(event, recipient)) {
-                        m_windowContact.clear();
-                        updateServiceWindow();
-                        return;
-                    }
-                }
-            });
+    // The recipient's 24-hour window changes only when they write: brought up to date from the
+    // events themselves, without a query (a query per commit stalled the window under load, and
+    // took the store's cached filter from the console; see BENCHMARKS.md).
+    connect(m_listener, &wa::ListenerThread::received, this, [this](const QList<wa::WebhookEvent>& events) {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        bool changed = false;
+        for (const wa::WebhookEvent& event : events)
+            changed = m_window.takeIn(event, m_windowContact, now) || changed;
+        if (changed)
+            updateServiceWindow();
+    });
     auto* consoleDock = new QDockWidget(tr("Webhook console"), this);
     consoleDock->setObjectName(QStringLiteral("webhookConsole"));
     consoleDock->setWidget(buildConsole());
@@ -416,42 +418,40 @@ void MainWindow::buildSending()
     connect(m_historyView, &HistoryView::openRequested, this, &MainWindow::openFromHistory);
     connect(m_historyView, &HistoryView::resendRequested, this, &MainWindow::resendFromHistory);
     // Delivery statuses reach the history as the listener receives them.
-    connect(m_listener, &wa::WebhookServer::received, this,
-            [this](const wa::ReceivedRequest&, const QList<wa::WebhookEvent>& events) {
-                m_history->applyStatuses(events);
-                // The conversation: statuses tick our messages, the customers' messages (from
-                // WhatsApp through a tunnel, or the simulator's own, known by id) join the chat.
-                for (const wa::WebhookEvent& event : events) {
-                    if (event.duplicate)
-                        continue;
-                    switch (event.kind) {
-                    case wa::WebhookEvent::Kind::Status: {
-                        QString error;
-                        const QJsonObject first =
-                            event.fields.value(QStringLiteral("errors")).toArray().first().toObject();
-                        if (!first.isEmpty())
-                            error = QStringLiteral("%1: %2")
-                                        .arg(first.value(QStringLiteral("code")).toInt())
-                                        .arg(first.value(QStringLiteral("title")).toString());
-                        m_simulator->chat()->setStatus(event.id,
-                                                       event.fields.value(QStringLiteral("status")).toString(), error);
-                        break;
-                    }
-                    case wa::WebhookEvent::Kind::Text:
-                    case wa::WebhookEvent::Kind::ButtonReply:
-                    case wa::WebhookEvent::Kind::ListReply:
-                    case wa::WebhookEvent::Kind::NfmReply:
-                    case wa::WebhookEvent::Kind::Location:
-                    case wa::WebhookEvent::Kind::Button:
-                    case wa::WebhookEvent::Kind::Media:
-                        if (!event.contact.isEmpty())
-                            m_simulator->chat()->appendCustomerMessage(event.contact, event.payload, event.family);
-                        break;
-                    default:
-                        break;
-                    }
-                }
-            });
+    connect(m_listener, &wa::ListenerThread::received, this, [this](const QList<wa::WebhookEvent>& events) {
+        m_history->applyStatuses(events);
+        // The conversation: statuses tick our messages, the customers' messages (from
+        // WhatsApp through a tunnel, or the simulator's own, known by id) join the chat.
+        for (const wa::WebhookEvent& event : events) {
+            if (event.duplicate)
+                continue;
+            switch (event.kind) {
+            case wa::WebhookEvent::Kind::Status: {
+                QString error;
+                const QJsonObject first = event.fields.value(QStringLiteral("errors")).toArray().first().toObject();
+                if (!first.isEmpty())
+                    error = QStringLiteral("%1: %2")
+                                .arg(first.value(QStringLiteral("code")).toInt())
+                                .arg(first.value(QStringLiteral("title")).toString());
+                m_simulator->chat()->setStatus(event.id, event.fields.value(QStringLiteral("status")).toString(),
+                                               error);
+                break;
+            }
+            case wa::WebhookEvent::Kind::Text:
+            case wa::WebhookEvent::Kind::ButtonReply:
+            case wa::WebhookEvent::Kind::ListReply:
+            case wa::WebhookEvent::Kind::NfmReply:
+            case wa::WebhookEvent::Kind::Location:
+            case wa::WebhookEvent::Kind::Button:
+            case wa::WebhookEvent::Kind::Media:
+                if (!event.contact.isEmpty())
+                    m_simulator->chat()->appendCustomerMessage(event.contact, event.payload, event.family);
+                break;
+            default:
+                break;
+            }
+        }
+    });
 
     QToolBar* toolbar = addToolBar(tr("Send"));
     toolbar->setObjectName(QStringLiteral("sendToolBar"));
@@ -990,7 +990,7 @@ QWidget* MainWindow::buildConsole()
         if (!fileName.isEmpty() && !m_console->exportJsonLines(fileName, &error))
             QMessageBox::warning(this, tr("Cannot export"), error);
     });
-    connect(clearButton, &QPushButton::clicked, this, [this] { m_events->clear(); });
+    connect(clearButton, &QPushButton::clicked, this, [this] { m_listener->clearEvents(); });
     return panel;
 }
 

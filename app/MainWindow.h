@@ -43,7 +43,7 @@ class DeliveryLogModel;
 class SandboxServer;
 class SecretStore;
 class SendHistory;
-class WebhookServer;
+class ListenerThread;
 struct Finding;
 struct SendOutcome;
 } // namespace wa
@@ -80,7 +80,7 @@ public:
     // Remembered (paths only). False and why when they cannot be used.
     bool setListenerTls(const QString& certificateFile, const QString& keyFile, QString* error);
     EventConsole* console() const { return m_console; }
-    wa::WebhookServer* listener() const { return m_listener; }
+    wa::ListenerThread* listener() const { return m_listener; }
     // Starts the webhook listener on 127.0.0.1 and the port of the console's bar; false and why.
     bool startListening(quint16 port, QString* error);
     void stopListening();
@@ -185,7 +185,7 @@ private:
     QTimer* m_recoveryTimer;
     QTimer* m_jsonTimer;
     wa::EventStore* m_events;
-    wa::WebhookServer* m_listener;
+    wa::ListenerThread* m_listener;
     EventConsole* m_console = nullptr;
     QSpinBox* m_listenPort = nullptr;
     QComboBox* m_bind = nullptr; // 127.0.0.1, or every interface (a choice, with a warning)

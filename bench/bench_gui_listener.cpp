@@ -1,17 +1,20 @@
 // Benchmark (not a unit test): the window's event loop while its webhook listener takes a load
 // (issue 5: the window stays responsive). bench/listener_load.sh measures the windowless `listen`
-// command; this measures the real MainWindow, whose GUI thread also runs the server's sockets, the
-// store's commit callbacks, the console's live table and the recipient's 24-hour-window note.
+// command; this measures the real MainWindow. Its listener answers in a thread of its own
+// (ListenerThread); the GUI thread keeps what the load brings to the window: the console's live
+// table, the chat's new bubbles, the history's statuses and the recipient's 24-hour-window note.
 //
 //   cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release
 //   cmake --build build-release --target wa_bench_gui_listener
 //   QT_QPA_PLATFORM=offscreen build-release/bench/wa_bench_gui_listener [--seconds 5]
 //       [--rates 500,1000,2000] [--connections 8] [--idle 3] [--recipient NUMBER|none] [--sample FILE]
+//       [--tab preview|chat]
 //
 // - QStandardPaths' test mode (the user's events, settings and keychain are not touched), a fresh
 //   event store, the window at 1500×900, shown, with the listener on 127.0.0.1 (a free port) and a
-//   known app secret. The composer holds its starter list message, to the sample's contact (the
-//   window then looks up that contact's 24-hour window after every commit; --recipient changes it).
+//   known app secret. The composer holds its starter list message, to the sample's contact (whose
+//   every message then moves the 24-hour-window note; --recipient changes it). --tab chat shows the
+//   sandbox chat, where each message of the load becomes a bubble, instead of the phone preview.
 // - A load generator in its own thread and event loop: N keep-alive QTcpSocket connections, one
 //   request in flight on each, POSTing the Cloud API text sample (its message id made unique per
 //   request, signed with X-Hub-Signature-256). Requests fall due at a fixed offered rate; one due
@@ -65,7 +68,7 @@
 #include "FieldEditor.h"
 #include "MainWindow.h"
 #include "Message.h"
-#include "WebhookServer.h"
+#include "ListenerThread.h"
 #include "WebhookSignature.h"
 
 namespace {
@@ -551,7 +554,13 @@ int main(int argc, char* argv[])
         QStringLiteral("The composer's recipient (default: the starter's, the sample's contact); \"none\" clears it, "
                        "and with it the 24-hour-window look-up each commit causes."),
         QStringLiteral("NUMBER"));
-    parser.addOptions({secondsOption, ratesOption, connectionsOption, idleOption, sampleOption, recipientOption});
+    const QCommandLineOption tabOption(
+        QStringLiteral("tab"),
+        QStringLiteral("The preview tab shown: \"preview\" (the composer's phone, the default) or \"chat\" (the "
+                       "sandbox chat, where every customer message of the load becomes a bubble)."),
+        QStringLiteral("TAB"), QStringLiteral("preview"));
+    parser.addOptions(
+        {secondsOption, ratesOption, connectionsOption, idleOption, sampleOption, recipientOption, tabOption});
     parser.process(app);
     int seconds = 0;
     int connections = 0;
@@ -594,6 +603,7 @@ int main(int argc, char* argv[])
     std::vector<Row> rows;
     quint16 port = 0;
     QString recipient;
+    QString shownTab;
     const QString loadBefore = loadAverage();
     {
         MainWindow window;
@@ -613,6 +623,13 @@ int main(int argc, char* argv[])
             window.document()->setMessage(message);
         }
         recipient = window.document()->message().to.value_or(QStringLiteral("none"));
+        const QString tab = parser.value(tabOption);
+        if (tab != QLatin1String("preview") && tab != QLatin1String("chat")) {
+            std::fprintf(stderr, "--tab: \"preview\" or \"chat\", not \"%s\"\n", qPrintable(tab));
+            return 2;
+        }
+        window.previewTabs()->setCurrentIndex(tab == QLatin1String("chat") ? window.previewTabs()->count() - 1 : 0);
+        shownTab = window.previewTabs()->tabText(window.previewTabs()->currentIndex());
         QPlainTextEdit* body = window.form()->bodyEditor()->multiLineInput();
         body->setFocus();
         body->moveCursor(QTextCursor::End);
@@ -675,6 +692,10 @@ int main(int argc, char* argv[])
             rows.push_back(std::move(row));
         }
         stop();
+        // What the user saw at the end, for a look (as the tests' WA_SCREENSHOTS grabs).
+        if (!qEnvironmentVariableIsEmpty("WA_SCREENSHOTS"))
+            window.grab().save(qEnvironmentVariable("WA_SCREENSHOTS") +
+                               QStringLiteral("/gui-listener-%1.png").arg(tab));
         window.document()->setModified(false);
     }
     const QString loadAfter = loadAverage();
@@ -690,8 +711,8 @@ int main(int argc, char* argv[])
                 qPrintable(QFileInfo(parser.value(sampleOption)).fileName()), static_cast<int>(bodyTemplate.size()),
                 seconds, QThread::idealThreadCount(), qPrintable(loadBefore), qPrintable(loadAfter));
     std::printf("  GUI thread: %d ms precise single-shot probe (lateness = fired - due); a keystroke into the body "
-                "every %d ms, timed until painted; the composer's recipient: %s\n\n",
-                kProbeIntervalMs, kKeystrokeIntervalMs, qPrintable(recipient));
+                "every %d ms, timed until painted; the composer's recipient: %s; the tab shown: %s\n\n",
+                kProbeIntervalMs, kKeystrokeIntervalMs, qPrintable(recipient), qPrintable(shownTab));
     std::printf("%-8s | %7s %7s %7s %7s | %8s %8s %8s %8s | %8s %8s %8s %6s | %8s %8s\n", "offered", "200/s", "write",
                 "write", "due", "not", "200s", "events", "errors/", "loop", "loop", "loop", "stalls", "keystr.",
                 "keystr.");

@@ -41,6 +41,19 @@ bool CustomerServiceWindow::opens(const WebhookEvent& event, const QString& cont
            digitsOf(event.contact) == digits;
 }
 
+bool CustomerServiceWindow::takeIn(const WebhookEvent& event, const QString& contact, const QDateTime& receivedAt)
+{
+    if (!opens(event, contact))
+        return false;
+    const QDateTime at = event.timestamp.isValid() ? event.timestamp : receivedAt;
+    if (known && at <= lastInbound)
+        return false; // a retry, or one that came late: the window was already later
+    known = true;
+    lastInbound = at.toUTC();
+    closesAt = lastInbound.addSecs(kLengthSeconds);
+    return true;
+}
+
 CustomerServiceWindow CustomerServiceWindow::of(EventStore& store, const QString& contact)
 {
     CustomerServiceWindow window;

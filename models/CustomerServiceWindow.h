@@ -32,6 +32,10 @@ struct CustomerServiceWindow
     // status, an error or one of ours). Lets a view recompute the window only when it can change,
     // not on every stored event.
     static bool opens(const WebhookEvent& event, const QString& contact);
+    // Brings a window computed with of() up to date with an event stored since, without asking the
+    // store again: a message `contact` sent moves the last inbound time to the event's timestamp
+    // (receivedAt when it has none) if that is later, as of() would. True when the window changed.
+    bool takeIn(const WebhookEvent& event, const QString& contact, const QDateTime& receivedAt);
 };
 
 } // namespace wa

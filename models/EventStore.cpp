@@ -963,6 +963,17 @@ bool EventStore::deliver()
     return allStored;
 }
 
+void EventStore::noteAdded(qint64 firstRowId, int count)
+{
+    emit eventsAdded(firstRowId, count);
+}
+
+void EventStore::noteCleared()
+{
+    d->forgetIds();
+    emit cleared();
+}
+
 int EventStore::pendingRequests() const
 {
     return d->undelivered;

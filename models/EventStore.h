@@ -108,6 +108,12 @@ public:
     // events take about 2 s); reads until then still see the old events. Row ids are never reused.
     void clear();
 
+    // For a store that reads a file another store writes (the window's, whose listener writes in
+    // a thread of its own; see ListenerThread): that store's eventsAdded() and cleared(), said
+    // again here for this store's views. Reads here already see what the other committed.
+    void noteAdded(qint64 firstRowId, int count);
+    void noteCleared();
+
 signals:
     // After each commit: the rows firstRowId … firstRowId + count - 1 are new.
     void eventsAdded(qint64 firstRowId, int count);

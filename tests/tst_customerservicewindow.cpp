@@ -32,6 +32,8 @@ private slots:
     void window();
     void opens_data();
     void opens();
+    void takeIn_data();
+    void takeIn();
 };
 
 void TestCustomerServiceWindow::opens_data()
@@ -99,6 +101,59 @@ void TestCustomerServiceWindow::window()
     QCOMPARE(w.secondsLeft(now), qint64(24 * 3600 - 60));
     // other contacts are their own
     QVERIFY(!CustomerServiceWindow::of(store, QStringLiteral("886912345678")).known);
+}
+
+void TestCustomerServiceWindow::takeIn_data()
+{
+    // The window before: the customer wrote 2 h before `now`. Then one event comes.
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<int>("secondsBeforeNow"); // the event's timestamp; -1: none (received now)
+    QTest::addColumn<bool>("changes");
+    QTest::addColumn<qint64>("secondsLeft");
+    QTest::newRow("a newer message") << int(WebhookEvent::Kind::Text) << QStringLiteral("16505551234") << 60 << true
+                                     << qint64(24 * 3600 - 60);
+    QTest::newRow("an older one (a retry)") << int(WebhookEvent::Kind::ButtonReply) << QStringLiteral("16505551234")
+                                            << 3 * 3600 << false << qint64(22 * 3600);
+    QTest::newRow("no timestamp: when received")
+        << int(WebhookEvent::Kind::Location) << QStringLiteral("16505551234") << -1 << true << qint64(24 * 3600);
+    QTest::newRow("someone else") << int(WebhookEvent::Kind::Text) << QStringLiteral("16505559999") << 60 << false
+                                  << qint64(22 * 3600);
+    QTest::newRow("a status") << int(WebhookEvent::Kind::Status) << QStringLiteral("16505551234") << 60 << false
+                              << qint64(22 * 3600);
+}
+
+void TestCustomerServiceWindow::takeIn()
+{
+    QFETCH(int, kind);
+    QFETCH(QString, from);
+    QFETCH(int, secondsBeforeNow);
+    QFETCH(bool, changes);
+    QFETCH(qint64, secondsLeft);
+    QTemporaryDir dir;
+    EventStore store;
+    QString error;
+    QVERIFY2(store.open(dir.filePath(QStringLiteral("w.sqlite")), &error), qPrintable(error));
+    const QDateTime now = QDateTime(QDate(2026, 11, 25), QTime(12, 0), Qt::UTC);
+    const QString contact = QStringLiteral("+1 650-555-1234");
+    QVERIFY(storeEvent(store, WebhookEvent::Kind::Text, QStringLiteral("16505551234"), now.addSecs(-2 * 3600)));
+    CustomerServiceWindow window = CustomerServiceWindow::of(store, contact);
+
+    WebhookEvent e;
+    e.kind = WebhookEvent::Kind(kind);
+    e.contact = from;
+    if (secondsBeforeNow >= 0)
+        e.timestamp = now.addSecs(-secondsBeforeNow);
+    QCOMPARE(window.takeIn(e, contact, now), changes);
+    QVERIFY(window.known);
+    QCOMPARE(window.secondsLeft(now), secondsLeft);
+    // what asking the store again would say, when the event has its time
+    if (secondsBeforeNow >= 0) {
+        QVERIFY(storeEvent(store, e.kind, from, e.timestamp));
+        const CustomerServiceWindow asked = CustomerServiceWindow::of(store, contact);
+        QCOMPARE(window.lastInbound, asked.lastInbound);
+        QCOMPARE(window.closesAt, asked.closesAt);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCustomerServiceWindow)

@@ -54,7 +54,7 @@
 #include "SendHistoryModel.h"
 #include "TestHttpServer.h"
 #include "WebhookPayloadBuilder.h"
-#include "WebhookServer.h"
+#include "ListenerThread.h"
 #include "StarterGallery.h"
 #include "Validator.h"
 
