@@ -193,7 +193,8 @@ MainWindow::MainWindow(QWidget* parent)
     QDir().mkpath(QFileInfo(eventStorePath()).absolutePath());
     // The listener writes the store in its own thread; the console and the recipient's 24-hour
     // window read it here, through a connection of their own, told of what the listener added.
-    if (!m_listener->openStore(eventStorePath(), &storeError) || !m_events->open(eventStorePath(), &storeError))
+    if (!m_listener->openStore(eventStorePath(), &storeError) ||
+        !m_events->openForReading(eventStorePath(), &storeError))
         statusBar()->showMessage(tr("The webhook event store cannot be opened: %1").arg(storeError));
     connect(m_listener, &wa::ListenerThread::eventsAdded, m_events, &wa::EventStore::noteAdded);
     connect(m_listener, &wa::ListenerThread::cleared, m_events, &wa::EventStore::noteCleared);

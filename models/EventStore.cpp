@@ -384,6 +384,7 @@ struct EventStore::Private
     int busyTimeoutMs = kDefaultBusyTimeoutMs;
     bool fullTextWanted = true;
     bool isOpen = false;
+    bool readOnly = false;
     bool fullText = false;
     QString path;
     QString readerName;
@@ -794,8 +795,26 @@ bool EventStore::failed(const QString& message, QString* error)
 
 bool EventStore::open(const QString& path, QString* error)
 {
+    return open(path, false, error);
+}
+
+bool EventStore::openForReading(const QString& path, QString* error)
+{
+    return open(path, true, error);
+}
+
+bool EventStore::isReadOnly() const
+{
+    return d->readOnly;
+}
+
+bool EventStore::open(const QString& path, bool readOnly, QString* error)
+{
     close();
     d->lastError.clear();
+    d->readOnly = readOnly;
+    if (readOnly && path == kMemory)
+        return failed(QStringLiteral("a private database (%1) has no other store writing it").arg(kMemory), error);
     QString file = path;
     if (path == kMemory) {
         d->temporaryDir = std::make_unique<QTemporaryDir>(QDir::temp().filePath(QStringLiteral("wa-events-XXXXXX")));
@@ -812,6 +831,10 @@ bool EventStore::open(const QString& path, QString* error)
     QString message;
     if (!d->openReader(&message))
         return failed(message, error);
+    if (readOnly) {
+        d->isOpen = true;
+        return true;
+    }
 
     d->thread = std::make_unique<QThread>();
     d->thread->setObjectName(QStringLiteral("wa-eventstore-writer"));
@@ -891,7 +914,9 @@ QString EventStore::lastError() const
 
 void EventStore::enqueue(StoredRequest request, QList<WebhookEvent> events, Committed committed)
 {
-    if (!d->isOpen) {
+    if (!d->isOpen || d->readOnly) {
+        if (d->isOpen)
+            d->lastError = QStringLiteral("the event store was opened for reading only");
         QMetaObject::invokeMethod(
             this,
             [committed = std::move(committed), events = std::move(events)]() mutable {
@@ -921,7 +946,7 @@ void EventStore::Private::append(Pending pending)
 
 bool EventStore::flush()
 {
-    if (d->isOpen)
+    if (d->isOpen && !d->readOnly)
         QMetaObject::invokeMethod(
             d->writerContext, [this] { d->drainAll(); }, Qt::BlockingQueuedConnection);
     return deliver();
@@ -1142,6 +1167,12 @@ std::optional<StoredRequest> EventStore::request(qint64 requestId)
 
 void EventStore::clear()
 {
+    if (d->isOpen && d->readOnly) {
+        d->lastError = QStringLiteral("the event store was opened for reading only: clear it where it is written");
+        QMetaObject::invokeMethod(
+            this, [this, error = d->lastError] { emit writeFailed(error); }, Qt::QueuedConnection);
+        return;
+    }
     if (d->isOpen)
         d->append(Pending{{}, {}, {}, true});
 }

@@ -75,6 +75,11 @@ public:
     // kSchemaVersion) in one transaction. ":memory:" gives a private database in a temporary
     // file that is deleted on close(): the writer and the reader need two connections to it.
     bool open(const QString& path, QString* error = nullptr);
+    // Opens a file that another store writes (the window's listener writes from a thread of its
+    // own: see ListenerThread), for reading only: no writer thread. Reads work as after open();
+    // enqueue() answers false and clear() fails with writeFailed(). Not for ":memory:".
+    bool openForReading(const QString& path, QString* error = nullptr);
+    bool isReadOnly() const;
     void close();
     bool isOpen() const;
     QString path() const; // the file opened (the temporary one for ":memory:")
@@ -127,6 +132,7 @@ private:
 
     bool deliver(); // runs the callbacks of what the writer has done; false when some of it failed
     bool failed(const QString& message, QString* error);
+    bool open(const QString& path, bool readOnly, QString* error);
 };
 
 } // namespace wa

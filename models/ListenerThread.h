@@ -28,7 +28,7 @@ class WebhookServer;
 //
 //     auto* listener = new ListenerThread(this);
 //     listener->openStore(path, &error);
-//     reader->open(path, &error);
+//     reader->openForReading(path, &error);
 //     connect(listener, &ListenerThread::eventsAdded, reader, &EventStore::noteAdded);
 //     listener->setAppSecret(secret);
 //     listener->listen(QHostAddress::LocalHost, 8765, &error);

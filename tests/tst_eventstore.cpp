@@ -141,6 +141,7 @@ private slots:
     void paging();
     void filtersFollowNewEvents();
     void clear();
+    void readerOfAnotherStoresFile();
     void lockedDatabaseFails();
     void openFailsWithReason();
     void acknowledgedEventsSurviveKill();
@@ -727,6 +728,63 @@ void TestEventStore::clear()
     QCOMPARE(duplicateFlags(again.events), QList<bool>{false});
     QCOMPARE(s.count(apple), 1);
     QCOMPARE(s.count({}), 2);
+}
+
+// The window's console reads what its listener's store writes in another thread.
+void TestEventStore::readerOfAnotherStoresFile()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("shared.sqlite"));
+    EventStore writer;
+    EventStore reader;
+    QString error;
+    QVERIFY2(writer.open(path, &error), qPrintable(error));
+    QVERIFY2(reader.openForReading(path, &error), qPrintable(error));
+    QVERIFY(reader.isReadOnly());
+    QVERIFY(!writer.isReadOnly());
+    QCOMPARE(reader.hasFullTextIndex(), writer.hasFullTextIndex());
+    QSignalSpy added(&reader, &EventStore::eventsAdded);
+    QSignalSpy cleared(&reader, &EventStore::cleared);
+    connect(&writer, &EventStore::eventsAdded, &reader, &EventStore::noteAdded);
+    connect(&writer, &EventStore::cleared, &reader, &EventStore::noteCleared);
+
+    QVERIFY(store(writer, makeRequest(),
+                  {makeEvent(Kind::Text, QStringLiteral("wamid.A"), QStringLiteral("1"), QStringLiteral("apple"))})
+                .ok);
+    QCOMPARE(added.count(), 1); // relayed
+    QCOMPARE(reader.count({}), 1);
+    EventFilter apple;
+    apple.text = QStringLiteral("apple");
+    QCOMPARE(reader.count(apple), 1);
+    QCOMPARE(reader.fetch({}, 0, 1).value(0).event.id, QStringLiteral("wamid.A"));
+
+    // the reader writes nothing: not an event, not a clear
+    bool refusedCalled = false;
+    bool refusedOk = true;
+    reader.enqueue(makeRequest(),
+                   {makeEvent(Kind::Text, QStringLiteral("wamid.B"), QStringLiteral("1"), QStringLiteral("banana"))},
+                   [&](bool ok, QList<WebhookEvent>) {
+                       refusedCalled = true;
+                       refusedOk = ok;
+                   });
+    QVERIFY(!refusedCalled); // later, never from within enqueue()
+    QTRY_VERIFY(refusedCalled);
+    QVERIFY(!refusedOk);
+    QVERIFY2(reader.lastError().contains(QStringLiteral("reading only")), qPrintable(reader.lastError()));
+    QSignalSpy failed(&reader, &EventStore::writeFailed);
+    reader.clear();
+    QTRY_COMPARE(failed.count(), 1);
+    QVERIFY(failed.first().first().toString().contains(QStringLiteral("reading only")));
+    QCOMPARE(writer.count({}), 1);
+
+    // the writer's clear reaches the reader's views, and its cached ids
+    writer.clear();
+    QTRY_COMPARE(cleared.count(), 1);
+    QCOMPARE(reader.count({}), 0);
+    QCOMPARE(reader.count(apple), 0);
+
+    QVERIFY(!reader.openForReading(QStringLiteral(":memory:"), &error));
+    QVERIFY2(error.contains(QStringLiteral(":memory:")), qPrintable(error));
 }
 
 void TestEventStore::lockedDatabaseFails()

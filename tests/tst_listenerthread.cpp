@@ -103,7 +103,7 @@ void TestListenerThread::start()
     QString error;
     QVERIFY2(m_listener->openStore(path(), &error), qPrintable(error));
     QCOMPARE(m_listener->storePath(), path());
-    QVERIFY2(m_reader->open(path(), &error), qPrintable(error));
+    QVERIFY2(m_reader->openForReading(path(), &error), qPrintable(error));
     connect(m_listener.get(), &ListenerThread::eventsAdded, m_reader.get(), &EventStore::noteAdded);
     connect(m_listener.get(), &ListenerThread::cleared, m_reader.get(), &EventStore::noteCleared);
     m_listener->setAppSecret(kSecret);
