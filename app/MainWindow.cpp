@@ -532,6 +532,8 @@ void MainWindow::sendMessage()
             tr("Not sent: %1 in the message").arg(countText(int(errors.size()), tr("error"), tr("errors"))), 8000);
         return;
     }
+    if (const std::optional<wa::Finding> outside = outsideWindowWarning(profile, message))
+        warnings.append(*outside);
     if (!warnings.isEmpty()) {
         QStringList keys;
         for (const wa::Finding& warning : std::as_const(warnings))
@@ -548,6 +550,39 @@ void MainWindow::sendMessage()
     m_cancelAction->setEnabled(true);
     m_sentFromComposer = profile.kind == wa::ConnectionProfile::Kind::Sandbox;
     m_send->send(message);
+}
+
+std::optional<wa::Finding> MainWindow::outsideWindowWarning(const wa::ConnectionProfile& profile,
+                                                            const wa::Message& message) const
+{
+    const QString to = message.to.value_or(QString());
+    if (to.trimmed().isEmpty())
+        return std::nullopt;
+    wa::Finding finding;
+    finding.severity = wa::Severity::Warning;
+    finding.path = QStringLiteral("to");
+    finding.code = QStringLiteral("outside_24h_window");
+    if (profile.kind == wa::ConnectionProfile::Kind::Sandbox) {
+        // The sandbox keeps its own windows (its customers write to it) and holds to them only
+        // when told to (Sandbox menu).
+        if (!m_sandbox->strictWindow() || m_sandbox->isWindowOpen(to))
+            return std::nullopt;
+        finding.message = tr("%1 has not written to the sandbox in the last 24 hours, and the sandbox enforces the "
+                             "window: it will answer 131047.")
+                              .arg(to);
+        return finding;
+    }
+    // WhatsApp: what the listener has seen of this contact.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (m_window.isOpen(now))
+        return std::nullopt;
+    finding.message = m_window.known
+                          ? tr("The 24-hour window of %1 closed at %2 UTC: WhatsApp will answer 131047.")
+                                .arg(to, m_window.closesAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")))
+                          : tr("No message from %1 has reached the listener, so its 24-hour window looks closed: "
+                               "WhatsApp will answer 131047 unless the customer wrote where this app did not see it.")
+                                .arg(to);
+    return finding;
 }
 
 void MainWindow::cancelSend()
@@ -755,6 +790,23 @@ QWidget* MainWindow::buildChat()
         setAppSecret(secret);
         m_secrets->write(QStringLiteral("listener/app-secret"), secret, [](bool, const QString&) {});
     });
+    // The verify token likewise, with none until the user gives one. Both are used as they are
+    // typed, while listening too: Meta's "Verify and save" may come before the field loses focus.
+    m_secrets->read(QStringLiteral("listener/verify-token"), [self](bool found, const QString& token, const QString&) {
+        if (self && found)
+            self->setVerifyToken(token);
+    });
+    connect(m_verifyToken, &QLineEdit::textEdited, this, [this](const QString& token) {
+        m_listener->setVerifyToken(token.toUtf8());
+        updateListenState();
+    });
+    connect(m_verifyToken, &QLineEdit::editingFinished, this, [this] {
+        m_secrets->write(QStringLiteral("listener/verify-token"), m_verifyToken->text(), [](bool, const QString&) {});
+    });
+    connect(m_appSecret, &QLineEdit::textEdited, this, [this](const QString& secret) {
+        m_listener->setAppSecret(secret.toUtf8());
+        updateListenState();
+    });
     return panel;
 }
 
@@ -866,6 +918,7 @@ void MainWindow::setAppSecret(const QString& secret)
     m_appSecret->setText(secret);
     m_listener->setAppSecret(secret.toUtf8());
     m_simulator->setBotWebhook(m_simulator->botWebhookUrl(), secret.toUtf8());
+    updateListenState();
 }
 
 QString MainWindow::eventStorePath()
@@ -914,6 +967,8 @@ QWidget* MainWindow::buildConsole()
     });
     m_verifyToken = new QLineEdit(panel);
     m_verifyToken->setPlaceholderText(tr("verify token"));
+    m_verifyToken->setToolTip(tr("The token you give Meta with the callback URL: its verification GET is answered "
+                                 "with the challenge only when it matches. Kept in the keychain."));
     m_appSecret = new QLineEdit(panel);
     m_appSecret->setPlaceholderText(tr("app secret (checks X-Hub-Signature-256)"));
     m_appSecret->setEchoMode(QLineEdit::Password);
@@ -1000,24 +1055,48 @@ bool MainWindow::startListening(quint16 port, QString* error)
     m_listener->setVerifyToken(m_verifyToken->text().toUtf8());
     m_listener->setAppSecret(m_appSecret->text().toUtf8());
     const QHostAddress address(m_bind->currentData().toString());
+    QString why;
+    bool ok = true;
     if (m_tlsCertificate.isEmpty())
         m_listener->clearTls();
-    else if (!m_listener->setTls(m_tlsCertificate, m_tlsKey, error))
-        return false;
-    if (!m_listener->listen(address, port, error))
-        return false;
-    m_listenButton->setText(tr("Stop"));
-    m_bind->setEnabled(false);
+    else
+        ok = m_listener->setTls(m_tlsCertificate, m_tlsKey, &why);
+    ok = ok && m_listener->listen(address, port, &why);
+    // Said where the user looks for it, until the next Listen: a port another program holds is
+    // the usual reason (another wa-composer, or the bot itself).
+    m_listenError = ok ? QString() : why;
+    if (!ok && error)
+        *error = why;
+    if (ok) {
+        m_listenButton->setText(tr("Stop"));
+        m_bind->setEnabled(false);
+    }
+    updateListenState();
+    return ok;
+}
+
+void MainWindow::updateListenState()
+{
+    if (!m_listener->isListening()) {
+        m_listenState->setText(
+            m_listenError.isEmpty()
+                ? tr("Not listening.")
+                : tr("\u26a0 Not listening: %1. Choose another port, then Listen.").arg(m_listenError));
+        m_listenState->setStyleSheet(m_listenError.isEmpty() ? QString() : QStringLiteral("color: #b3261e;"));
+        return;
+    }
     QString state = tr("Listening on %1://%2:%3/ — %4")
                         .arg(m_listener->isTls() ? QStringLiteral("https") : QStringLiteral("http"))
-                        .arg(address.toString())
+                        .arg(m_listener->address().toString())
                         .arg(m_listener->port())
                         .arg(m_appSecret->text().isEmpty() ? tr("no app secret: events are marked unsigned")
                                                            : tr("signatures checked"));
-    if (!address.isLoopback())
+    if (m_verifyToken->text().isEmpty())
+        state += tr("; no verify token: Meta's verification is refused");
+    if (!m_listener->address().isLoopback())
         state += tr(" \u26a0 every interface: other machines can post events");
     m_listenState->setText(state);
-    return true;
+    m_listenState->setStyleSheet(QString());
 }
 
 bool MainWindow::setListenerTls(const QString& certificateFile, const QString& keyFile, QString* error)
@@ -1046,7 +1125,15 @@ void MainWindow::stopListening()
     m_listener->close();
     m_bind->setEnabled(true);
     m_listenButton->setText(tr("Listen"));
-    m_listenState->setText(tr("Not listening."));
+    m_listenError.clear();
+    updateListenState();
+}
+
+void MainWindow::setVerifyToken(const QString& token)
+{
+    m_verifyToken->setText(token);
+    m_listener->setVerifyToken(token.toUtf8());
+    updateListenState();
 }
 
 void MainWindow::newFromStarter(const QString& type)

@@ -1,13 +1,16 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include <QJsonObject>
 #include <QMainWindow>
 #include <QUrl>
 #include <QMessageBox>
 
+#include "ConnectionProfile.h"
 #include "CustomerServiceWindow.h"
+#include "Finding.h"
 #include "CustomerSimulator.h"
 #include "StarterGallery.h"
 
@@ -44,7 +47,6 @@ class SandboxServer;
 class SecretStore;
 class SendHistory;
 class ListenerThread;
-struct Finding;
 struct SendOutcome;
 } // namespace wa
 
@@ -107,6 +109,10 @@ public:
     // is shown), warnings ask once (askToSendWithWarnings; the same warnings are not asked again).
     void sendMessage();
     void cancelSend();
+    // A warning when WhatsApp (or the strict sandbox) will answer 131047: the recipient has not
+    // written in the last 24 hours. None when the window is open or there is no recipient.
+    std::optional<wa::Finding> outsideWindowWarning(const wa::ConnectionProfile& profile,
+                                                    const wa::Message& message) const;
     // Puts a sent payload of the history back into the composer.
     bool openFromHistory(qint64 id);
     // Sends a payload of the history again, through the profile it went through.
@@ -128,6 +134,11 @@ public:
     void setBotUrl(const QUrl& url);
     // The app secret that signs what goes to the bot and checks what the listener receives.
     void setAppSecret(const QString& secret);
+    // The token Meta's verification GET must bring; used at once, listening or not.
+    void setVerifyToken(const QString& token);
+    QLineEdit* verifyTokenEditor() const { return m_verifyToken; }
+    QLabel* listenState() const { return m_listenState; }
+    wa::SecretStore* secretStore() const { return m_secrets; }
     // The sandbox's status delays, "sent delivered read" in milliseconds; false (and said) when not so.
     bool setStatusDelays(const QString& text);
     QAction* strictWindowAction() const { return m_strictWindow; }
@@ -150,6 +161,7 @@ protected:
 private:
     void buildMenus();
     QWidget* buildConsole();
+    void updateListenState(); // the console's line: where it listens and how, or why it does not
     void documentChanged();
     void jsonEdited();
     void activateFinding(const QModelIndex& index);
@@ -196,6 +208,7 @@ private:
     QLineEdit* m_appSecret = nullptr;
     QPushButton* m_listenButton = nullptr;
     QLabel* m_listenState = nullptr;
+    QString m_listenError; // why the last Listen failed, said until the next one
     QTimer* m_windowClock;
     QString m_windowContact; // the recipient the note was computed for
     wa::CustomerServiceWindow m_window;

@@ -8,7 +8,7 @@
 //   cmake --build build-release --target wa_bench_gui_listener
 //   QT_QPA_PLATFORM=offscreen build-release/bench/wa_bench_gui_listener [--seconds 5]
 //       [--rates 500,1000,2000] [--connections 8] [--idle 3] [--recipient NUMBER|none] [--sample FILE]
-//       [--tab preview|chat]
+//       [--tab preview|chat] [--bytes 1024]
 //
 // - QStandardPaths' test mode (the user's events, settings and keychain are not touched), a fresh
 //   event store, the window at 1500×900, shown, with the listener on 127.0.0.1 (a free port) and a
@@ -76,6 +76,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kProbeIntervalMs = 5;
+// The length of the load's message ids: "wamid.GUIBENCH." + an 8-character nonce + "." + a serial of
+// about 5 digits.
+constexpr qsizetype kLoadIdLength = 29;
 constexpr int kKeystrokeIntervalMs = 100;
 constexpr double kFrameMs = 1000.0 / 60.0;
 constexpr int kConnectTimeoutMs = 5000;
@@ -489,7 +492,7 @@ QString fixed(double value, int decimals = 2)
 }
 
 // The text sample and its message id (which each request replaces with its own).
-bool loadSample(const QString& fileName, QByteArray* body, QByteArray* id, QString* error)
+bool loadSample(const QString& fileName, int bytes, QByteArray* body, QByteArray* id, QString* error)
 {
     QFile file(fileName);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -507,6 +510,22 @@ bool loadSample(const QString& fileName, QByteArray* body, QByteArray* id, QStri
     if (id->isEmpty() || body->count(*id) != 1) {
         *error = QStringLiteral("%1: expected one messages[0].id to replace").arg(fileName);
         return false;
+    }
+    // The load is 1 KB bodies: the customer's text is lengthened with words (ASCII, nothing
+    // to escape) until a body with the load's ids weighs `bytes`.
+    const QByteArray text = message.value(QStringLiteral("text"))[QStringLiteral("body")].toString().toUtf8();
+    const qsizetype grow = bytes - (body->size() - id->size() + kLoadIdLength);
+    if (bytes > 0 && grow > 0) {
+        if (text.isEmpty() || body->count('"' + text + '"') != 1) {
+            *error =
+                QStringLiteral("%1: --bytes needs a text message (messages[0].text.body) to lengthen").arg(fileName);
+            return false;
+        }
+        QByteArray padding;
+        while (padding.size() < grow)
+            padding += QByteArrayLiteral(" and in a larger size");
+        padding.truncate(grow);
+        body->replace('"' + text + '"', '"' + text + padding + '"');
     }
     return true;
 }
@@ -554,13 +573,18 @@ int main(int argc, char* argv[])
         QStringLiteral("The composer's recipient (default: the starter's, the sample's contact); \"none\" clears it, "
                        "and with it the 24-hour-window look-up each commit causes."),
         QStringLiteral("NUMBER"));
+    const QCommandLineOption bytesOption(
+        QStringLiteral("bytes"),
+        QStringLiteral("Body size: the sample's text is lengthened to make bodies of about this many bytes "
+                       "(0: the sample as it is)."),
+        QStringLiteral("N"), QStringLiteral("1024"));
     const QCommandLineOption tabOption(
         QStringLiteral("tab"),
         QStringLiteral("The preview tab shown: \"preview\" (the composer's phone, the default) or \"chat\" (the "
                        "sandbox chat, where every customer message of the load becomes a bubble)."),
         QStringLiteral("TAB"), QStringLiteral("preview"));
-    parser.addOptions(
-        {secondsOption, ratesOption, connectionsOption, idleOption, sampleOption, recipientOption, tabOption});
+    parser.addOptions({secondsOption, ratesOption, connectionsOption, idleOption, sampleOption, recipientOption,
+                       tabOption, bytesOption});
     parser.process(app);
     int seconds = 0;
     int connections = 0;
@@ -570,6 +594,12 @@ int main(int argc, char* argv[])
         !(parser.value(idleOption) == QLatin1String("0") ||
           parsePositive(parser.value(idleOption), 60, &idleSeconds))) {
         std::fprintf(stderr, "--seconds takes 1-60, --connections 1-64, --idle 0-60\n");
+        return 2;
+    }
+    bool bytesOk = false;
+    const int bytes = parser.value(bytesOption).toInt(&bytesOk);
+    if (!bytesOk || bytes < 0 || bytes > 1024 * 1024) {
+        std::fprintf(stderr, "--bytes takes 0-1048576\n");
         return 2;
     }
     std::vector<int> rates;
@@ -584,7 +614,7 @@ int main(int argc, char* argv[])
     QByteArray bodyTemplate;
     QByteArray sampleId;
     QString error;
-    if (!loadSample(parser.value(sampleOption), &bodyTemplate, &sampleId, &error)) {
+    if (!loadSample(parser.value(sampleOption), bytes, &bodyTemplate, &sampleId, &error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 2;
     }
@@ -706,10 +736,12 @@ int main(int argc, char* argv[])
         "wa_bench_gui_listener (%s build): MainWindow 1500x900 (%s), its listener on 127.0.0.1:%u, %d keep-alive "
         "connections\n",
         WA_BUILD_TYPE, qPrintable(QGuiApplication::platformName()), port, connections);
-    std::printf("  POSTs of %s (%d bytes, a unique message id each, signed), %d s per rate; nproc %d, load average "
-                "%s before, %s after\n",
-                qPrintable(QFileInfo(parser.value(sampleOption)).fileName()), static_cast<int>(bodyTemplate.size()),
-                seconds, QThread::idealThreadCount(), qPrintable(loadBefore), qPrintable(loadAfter));
+    std::printf(
+        "  POSTs of %s (about %d bytes, a unique message id each, signed), %d s per rate; nproc %d, load average "
+        "%s before, %s after\n",
+        qPrintable(QFileInfo(parser.value(sampleOption)).fileName()),
+        static_cast<int>(bodyTemplate.size() - sampleId.size() + kLoadIdLength), seconds, QThread::idealThreadCount(),
+        qPrintable(loadBefore), qPrintable(loadAfter));
     std::printf("  GUI thread: %d ms precise single-shot probe (lateness = fired - due); a keystroke into the body "
                 "every %d ms, timed until painted; the composer's recipient: %s; the tab shown: %s\n\n",
                 kProbeIntervalMs, kKeystrokeIntervalMs, qPrintable(recipient), qPrintable(shownTab));

@@ -337,6 +337,13 @@ private:
             event.summary = type.isEmpty() ? QStringLiteral("Unknown message without a type")
                                            : QStringLiteral("Unknown message type \"%1\"").arg(oneLine(type));
         }
+        // A message WhatsApp could not pass on (type "unsupported": a poll, a view-once photo…)
+        // says why in its errors; they are shown as a failed status's are.
+        const QJsonArray errors = message.value(QLatin1String("errors")).toArray();
+        if (!errors.isEmpty()) {
+            event.fields.insert(QStringLiteral("errors"), errors);
+            event.summary += QStringLiteral(": ") + errorsText(errors);
+        }
         m_out->append(std::move(event));
     }
 

@@ -17,7 +17,9 @@
 #include <QSignalSpy>
 #include <QUndoStack>
 #include <QSslSocket>
+#include <QTcpServer>
 #include <QTcpSocket>
+#include <QDateTime>
 #include <QTableView>
 #include <QJsonArray>
 
@@ -152,6 +154,9 @@ private slots:
     void conversationFromTheListener();
     void sandboxMenuPlaysWhatsAppsRules();
     void listenerServesHttps();
+    void verifyTokenWorksAsTyped();
+    void portInUseIsSaidInTheConsole();
+    void sendOutsideTheWindowWarns();
 };
 
 void TestMainWindow::initTestCase()
@@ -174,6 +179,11 @@ void useCloudProfile(MainWindow& window, const TestHttpServer& server, const QSt
     QString error;
     QVERIFY2(window.sendController()->profiles()->put(profile, &error), qPrintable(error));
     QVERIFY(window.sendController()->profiles()->setCurrent(profile.name));
+    // The recipient never wrote to these tests' listener: the 24-hour warning (see
+    // sendOutsideTheWindowWarns) is accepted, as a tester who wants the API's answer would.
+    window.askToSendWithWarnings = [](const QList<Finding>& warnings) {
+        return warnings.size() == 1 && warnings.first().code == QLatin1String("outside_24h_window");
+    };
     bool written = false;
     window.sendController()->secrets()->write(profile.secretKey(), token,
                                               [&](bool ok, const QString&) { written = ok; });
@@ -1086,10 +1096,18 @@ void TestMainWindow::sandboxMenuPlaysWhatsAppsRules()
     QVERIFY(window.sandbox()->strictWindow());
     QVERIFY(window.failAsStatusAction()->isEnabled());
 
+    QList<Finding> asked;
+    window.askToSendWithWarnings = [&](const QList<Finding>& warnings) {
+        asked = warnings;
+        return true; // send anyway: the 131047 is what is tested
+    };
     window.sendMessage();
     QTRY_VERIFY(window.sendAction()->isEnabled());
     QVERIFY2(window.exchangeView()->banner()->text().contains(QStringLiteral("131047")),
              qPrintable(window.exchangeView()->banner()->text()));
+    QCOMPARE(asked.size(), 1); // warned before sending
+    QCOMPARE(asked.first().code, QStringLiteral("outside_24h_window"));
+    asked.clear();
     // the customer writes: the window opens, the same message is accepted
     window.previewTabs()->setCurrentIndex(1);
     QTest::keyClicks(window.customerBar()->textEdit(), QStringLiteral("hello"));
@@ -1099,6 +1117,7 @@ void TestMainWindow::sandboxMenuPlaysWhatsAppsRules()
     QTRY_VERIFY(window.sendAction()->isEnabled());
     QVERIFY2(window.exchangeView()->banner()->text().contains(QStringLiteral("Accepted")),
              qPrintable(window.exchangeView()->banner()->text()));
+    QVERIFY(asked.isEmpty()); // inside the window: no warning
 
     // status delays and the read status
     QVERIFY(window.setStatusDelays(QStringLiteral("5 10 20")));
@@ -1143,6 +1162,121 @@ void TestMainWindow::listenerServesHttps()
     QVERIFY2(window.startListening(0, &error), qPrintable(error));
     QVERIFY(!window.listener()->isTls());
     window.stopListening();
+}
+
+namespace {
+// A raw GET on 127.0.0.1; the whole answer (the server closes after it: Connection: close).
+QByteArray rawGet(quint16 port, const QByteArray& target)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    QByteArray answer;
+    while (socket.waitForReadyRead(5000))
+        answer += socket.readAll();
+    return answer + socket.readAll();
+}
+} // namespace
+
+// Meta's "Verify and save" must work with the token as typed, while the listener runs, and the
+// token is kept (in the keychain) for the next start.
+void TestMainWindow::verifyTokenWorksAsTyped()
+{
+    MainWindow window;
+    window.show();
+    QString error;
+    QVERIFY2(window.startListening(0, &error), qPrintable(error));
+    const QByteArray verify = "/webhook?hub.mode=subscribe&hub.verify_token=tok-123&hub.challenge=4711";
+    QVERIFY(rawGet(window.listener()->port(), verify).startsWith("HTTP/1.1 403")); // no token yet
+    QVERIFY(window.listenState()->text().contains(QStringLiteral("no verify token")));
+
+    window.verifyTokenEditor()->setFocus();
+    QTest::keyClicks(window.verifyTokenEditor(), QStringLiteral("tok-123")); // no Enter, no Stop/Listen
+    QTRY_VERIFY(rawGet(window.listener()->port(), verify).startsWith("HTTP/1.1 200"));
+    const QByteArray answer = rawGet(window.listener()->port(), verify);
+    QVERIFY2(answer.endsWith("\r\n\r\n4711"), answer.constData());
+    QVERIFY(!window.listenState()->text().contains(QStringLiteral("no verify token")));
+    QVERIFY(rawGet(window.listener()->port(), "/webhook?hub.mode=subscribe&hub.verify_token=tok-12&hub.challenge=1")
+                .startsWith("HTTP/1.1 403"));
+
+    // kept when the edit is done
+    QTest::keyClick(window.verifyTokenEditor(), Qt::Key_Return);
+    QString kept;
+    bool found = false;
+    window.secretStore()->read(QStringLiteral("listener/verify-token"),
+                               [&](bool ok, const QString& secret, const QString&) {
+                                   found = ok;
+                                   kept = secret;
+                               });
+    QTRY_VERIFY(found);
+    QCOMPARE(kept, QStringLiteral("tok-123"));
+    window.stopListening();
+}
+
+// A port another program holds: said on the console's line, in red, until the next Listen.
+void TestMainWindow::portInUseIsSaidInTheConsole()
+{
+    QTcpServer holder;
+    QVERIFY(holder.listen(QHostAddress::LocalHost, 0));
+    MainWindow window;
+    window.show();
+    QString error;
+    QVERIFY(!window.startListening(holder.serverPort(), &error));
+    QVERIFY2(!error.isEmpty(), "no reason given");
+    QVERIFY(!window.listener()->isListening());
+    const QString state = window.listenState()->text();
+    QVERIFY2(state.contains(QStringLiteral("Not listening")) && state.contains(error) &&
+                 state.contains(QStringLiteral("another port")),
+             qPrintable(state));
+    QVERIFY(!window.listenState()->styleSheet().isEmpty());
+    QVERIFY2(window.startListening(0, &error), qPrintable(error));
+    QVERIFY(window.listenState()->text().startsWith(QStringLiteral("Listening on http://127.0.0.1:")));
+    QVERIFY(window.listenState()->styleSheet().isEmpty());
+    window.stopListening();
+    QCOMPARE(window.listenState()->text(), QStringLiteral("Not listening."));
+}
+
+// WhatsApp answers 131047 outside the recipient's 24-hour window: Send warns first, for a real
+// profile from what the listener has seen of the contact.
+void TestMainWindow::sendOutsideTheWindowWarns()
+{
+    MainWindow window;
+    window.show();
+    // a Cloud API profile that is never reached: the warning is declined
+    ConnectionProfile cloud;
+    cloud.name = QStringLiteral("Cloud test");
+    cloud.kind = ConnectionProfile::Kind::CloudApi;
+    cloud.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:9/"));
+    cloud.phoneNumberId = QStringLiteral("100000000000002");
+    const ConnectionProfile& profile = cloud;
+    QCOMPARE(window.outsideWindowWarning(profile, window.document()->message()).value_or(Finding()).code,
+             QStringLiteral("outside_24h_window"));
+    QVERIFY(window.outsideWindowWarning(profile, window.document()->message())
+                ->message.contains(QStringLiteral("No message from")));
+
+    // the customer writes (through the listener): no warning while the window is open
+    window.setAppSecret(QString());
+    QString error;
+    QVERIFY2(window.startListening(0, &error), qPrintable(error));
+    QFile sample(QStringLiteral(WA_SAMPLES_DIR "/webhooks/cloud-text.json"));
+    QVERIFY(sample.open(QIODevice::ReadOnly));
+    QByteArray body = sample.readAll();
+    body.replace("\"1749416383\"", "\"" + QByteArray::number(QDateTime::currentSecsSinceEpoch() - 60) + "\"");
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, window.listener()->port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("POST /webhook HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " +
+                 QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QTRY_VERIFY(!window.outsideWindowWarning(profile, window.document()->message()).has_value());
+    window.stopListening();
+
+    // no recipient, no warning
+    Message message = window.document()->message();
+    message.to.reset();
+    window.document()->setMessage(message);
+    QVERIFY(!window.outsideWindowWarning(profile, window.document()->message()).has_value());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -418,6 +418,14 @@ void TestWebhookEventParser::unknownShapes_data()
                         "reaction":{"message_id":"wamid.x","emoji":"👍"}},
              "summary":"Unknown message type \"reaction\""}
         ])js");
+    QTest::newRow("unsupported message with its errors")
+        << cloudMessage(R"js("type":"unsupported","errors":[{"code":131051,"title":"Message type unknown",)js"
+                        R"js("message":"Message type unknown","error_data":{"details":"Message type is currently )js"
+                        R"js(not supported."}}])js")
+        << array(R"js([{"kind":"unknown","id":"wamid.m1","contact":"16505551234",
+                      "errors":[{"code":131051,"title":"Message type unknown","message":"Message type unknown",
+                                 "error_data":{"details":"Message type is currently not supported."}}],
+                      "summary":"Unknown message type \"unsupported\": 131051 Message type unknown"}])js");
     QTest::newRow("message without a type")
         << cloudMessage(R"js("text":{"body":"hi"})js") << array(R"js([{"kind":"unknown","id":"wamid.m1","text":null,
                       "payload":{"from":"16505551234","id":"wamid.m1","timestamp":"1749416383","text":{"body":"hi"}},
