@@ -988,16 +988,20 @@ QWidget* MainWindow::buildConsole()
     bar->addWidget(m_listenPort);
     bar->addWidget(m_bind);
     bar->addWidget(m_tlsButton);
-    bar->addWidget(m_verifyToken);
-    bar->addWidget(m_appSecret);
+    bar->addWidget(m_verifyToken, 1);
+    bar->addWidget(m_appSecret, 1);
     bar->addWidget(m_listenButton);
-    bar->addWidget(m_listenState, 1);
-    bar->addWidget(replayUrl);
+    bar->addSpacing(12);
+    bar->addWidget(replayUrl, 1);
     bar->addWidget(replayButton);
     bar->addWidget(curlButton);
     bar->addWidget(exportButton);
     bar->addWidget(clearButton);
     layout->addLayout(bar);
+    // The state on a line of its own, whole: an error with what to do must not squeeze the fields.
+    m_listenState->setWordWrap(true);
+    m_listenState->setTextInteractionFlags(Qt::TextSelectableByMouse); // the address, to copy
+    layout->addWidget(m_listenState);
     m_console = new EventConsole(m_events, panel);
     layout->addWidget(m_console, 1);
 
