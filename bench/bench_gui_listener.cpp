@@ -56,6 +56,7 @@
 #include <QJsonObject>
 #include <QKeyEvent>
 #include <QPlainTextEdit>
+#include <QTableView>
 #include <QStandardPaths>
 #include <QTcpSocket>
 #include <QThread>
@@ -486,6 +487,22 @@ QString loadAverage()
     return QString::fromLatin1(file.readAll().split(' ').mid(0, 3).join(' '));
 }
 
+// VmRSS and VmHWM of this process, in MB ("?" when /proc says nothing).
+QString memoryUse()
+{
+    QFile file(QStringLiteral("/proc/self/status"));
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("?");
+    QString rss = QStringLiteral("?");
+    QString peak = QStringLiteral("?");
+    for (const QByteArray& line : file.readAll().split('\n')) {
+        const QList<QByteArray> parts = line.simplified().split(' ');
+        if (parts.size() >= 2 && (parts.first() == "VmRSS:" || parts.first() == "VmHWM:"))
+            (parts.first() == "VmRSS:" ? rss : peak) = QString::number(parts.at(1).toDouble() / 1024.0, 'f', 1);
+    }
+    return QStringLiteral("RSS %1 MB (peak %2 MB)").arg(rss, peak);
+}
+
 QString fixed(double value, int decimals = 2)
 {
     return std::isnan(value) ? QStringLiteral("-") : QString::number(value, 'f', decimals);
@@ -634,6 +651,8 @@ int main(int argc, char* argv[])
     quint16 port = 0;
     QString recipient;
     QString shownTab;
+    int storedEvents = 0;
+    QString memoryAfter;
     const QString loadBefore = loadAverage();
     {
         MainWindow window;
@@ -726,6 +745,11 @@ int main(int argc, char* argv[])
         if (!qEnvironmentVariableIsEmpty("WA_SCREENSHOTS"))
             window.grab().save(qEnvironmentVariable("WA_SCREENSHOTS") +
                                QStringLiteral("/gui-listener-%1.png").arg(tab));
+        // The whole app's memory with what the runs stored, the console scrolled to its newest.
+        window.console()->table()->scrollToBottom();
+        wait(kSettleMs);
+        storedEvents = table->rowCount();
+        memoryAfter = memoryUse();
         window.document()->setModified(false);
     }
     const QString loadAfter = loadAverage();
@@ -743,8 +767,10 @@ int main(int argc, char* argv[])
         static_cast<int>(bodyTemplate.size() - sampleId.size() + kLoadIdLength), seconds, QThread::idealThreadCount(),
         qPrintable(loadBefore), qPrintable(loadAfter));
     std::printf("  GUI thread: %d ms precise single-shot probe (lateness = fired - due); a keystroke into the body "
-                "every %d ms, timed until painted; the composer's recipient: %s; the tab shown: %s\n\n",
+                "every %d ms, timed until painted; the composer's recipient: %s; the tab shown: %s\n",
                 kProbeIntervalMs, kKeystrokeIntervalMs, qPrintable(recipient), qPrintable(shownTab));
+    std::printf("  memory at the end, with %d events in the store and the console at its newest: %s\n\n", storedEvents,
+                qPrintable(memoryAfter));
     std::printf("%-8s | %7s %7s %7s %7s | %8s %8s %8s %8s | %8s %8s %8s %6s | %8s %8s\n", "offered", "200/s", "write",
                 "write", "due", "not", "200s", "events", "errors/", "loop", "loop", "loop", "stalls", "keystr.",
                 "keystr.");
