@@ -354,6 +354,11 @@ HttpRequestParser::Status HttpRequestParser::feed(QByteArrayView bytes)
     case Status::Error:
         return Status::Error;
     case Status::Complete:
+        if (d->pendingFrom > 0 && !bytes.isEmpty()) {
+            // What was parsed already goes first, so that the buffer holds only bytes yet to parse.
+            d->pending.remove(0, d->pendingFrom);
+            d->pendingFrom = 0;
+        }
         d->pending.append(bytes.data(), bytes.size());
         return Status::Complete;
     case Status::NeedMore:
@@ -407,6 +412,11 @@ bool HttpRequestParser::takeExpectContinue()
 bool HttpRequestParser::hasPartialRequest() const
 {
     return d->messageBytes > 0 || d->pendingFrom < d->pending.size();
+}
+
+qsizetype HttpRequestParser::bufferedBytes() const
+{
+    return d->pending.size() - d->pendingFrom;
 }
 
 int HttpRequestParser::errorStatus() const

@@ -78,6 +78,9 @@ public:
     bool takeExpectContinue();
     // Some bytes of a next request have arrived (for an idle timeout: 408 or silently close).
     bool hasPartialRequest() const;
+    // The bytes received after a complete request and not parsed yet (pipelining): the server stops
+    // reading from a client whose backlog grows past its cap while an answer is pending.
+    qsizetype bufferedBytes() const;
 
     int errorStatus() const;          // 400, 413, 414, 431 or 505; 0 without an error
     QString errorMessage() const;     // names what is wrong and where

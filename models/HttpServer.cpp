@@ -16,7 +16,10 @@ namespace wa {
 class HttpConnection : public QObject
 {
 public:
-    HttpConnection(QTcpSocket* socket, HttpServer* server, int idleTimeoutMs);
+    HttpConnection(QTcpSocket* socket, HttpServer* server, int idleTimeoutMs, qsizetype maxBufferedBytes);
+
+    // Received and not parsed yet: what the parser holds behind a complete request, and the socket's buffer.
+    qsizetype bufferedBytes() const { return m_parser.bufferedBytes() + m_socket->bytesAvailable(); }
 
 private:
     void readBytes();
@@ -29,6 +32,7 @@ private:
     HttpServer* m_server;
     HttpRequestParser m_parser;
     QTimer* m_idle;
+    qsizetype m_maxBufferedBytes;
     bool m_waiting = false; // an answer is pending (given asynchronously): later requests wait
     bool m_closeAfterAnswer = false;
     bool m_dispatching = false; // inside the handler: an answer given at once is not re-entered
@@ -134,6 +138,14 @@ int HttpServer::connectionCount() const
     return n;
 }
 
+qsizetype HttpServer::bufferedBytes() const
+{
+    qsizetype n = 0;
+    for (const QPointer<HttpConnection>& c : m_connections)
+        n += c ? c->bufferedBytes() : 0;
+    return n;
+}
+
 void HttpServer::accept()
 {
     m_connections.removeAll(nullptr);
@@ -146,7 +158,7 @@ void HttpServer::accept()
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
             continue;
         }
-        m_connections.append(new HttpConnection(socket, this, m_idleTimeoutMs));
+        m_connections.append(new HttpConnection(socket, this, m_idleTimeoutMs, m_maxBufferedBytes));
     }
 }
 
@@ -162,13 +174,16 @@ void HttpServer::handle(const HttpRequest& request, const QHostAddress& peer, An
 
 // --- one connection -------------------------------------------------------------------------------
 
-HttpConnection::HttpConnection(QTcpSocket* socket, HttpServer* server, int idleTimeoutMs)
+HttpConnection::HttpConnection(QTcpSocket* socket, HttpServer* server, int idleTimeoutMs, qsizetype maxBufferedBytes)
     : QObject(server)
     , m_socket(socket)
     , m_server(server)
     , m_idle(new QTimer(this))
+    , m_maxBufferedBytes(maxBufferedBytes)
 {
     socket->setParent(this);
+    // Bounded, so that Qt stops taking bytes from the kernel when the connection stops reading.
+    socket->setReadBufferSize(HttpServer::kReadChunkBytes);
     m_idle->setSingleShot(true);
     m_idle->setInterval(idleTimeoutMs);
     connect(m_idle, &QTimer::timeout, this, &HttpConnection::idle);
@@ -183,11 +198,28 @@ void HttpConnection::readBytes()
 {
     // The idle timer is not restarted by bytes: a client trickling a request byte by byte is
     // closed when the whole request has taken longer than the limit.
-    const QByteArray bytes = m_socket->readAll();
-    if (m_closing)
-        return; // the connection is being closed: what the client still sends is dropped
-    m_parser.feed(bytes);
-    processBuffered();
+    QPointer<HttpConnection> self(this);
+    while (self && m_socket->bytesAvailable() > 0) {
+        if (m_closing) {
+            m_socket->readAll(); // the connection is being closed: what the client still sends is dropped
+            return;
+        }
+        const qsizetype available = m_socket->bytesAvailable();
+        m_server->noteBuffered(bufferedBytes());
+        if (m_waiting) {
+            // Behind a pending answer the backlog is capped: past it the bytes stay in the socket,
+            // whose bounded buffer then stops Qt reading, and TCP makes the client wait. answered()
+            // reads on. readAll() (not read(n)) when it all fits: it re-arms Qt's read notifier.
+            const qsizetype room = m_maxBufferedBytes - m_parser.bufferedBytes();
+            if (room <= 0)
+                return;
+            m_parser.feed(room < available ? m_socket->read(room) : m_socket->readAll());
+        } else {
+            m_parser.feed(m_socket->readAll());
+        }
+        m_server->noteBuffered(bufferedBytes());
+        processBuffered();
+    }
 }
 
 void HttpConnection::processBuffered()
@@ -228,8 +260,15 @@ void HttpConnection::answered(const QByteArray& response)
         return;
     m_idle->start();
     m_parser.feed({});
-    if (!m_dispatching)
-        processBuffered();
+    if (m_dispatching)
+        return; // answered inside the handler: the caller's loops go on
+    QPointer<HttpConnection> self(this);
+    processBuffered();
+    // Reading may have stopped at the cap while this answer was pending: what waits in the socket
+    // comes now, in order, behind what the parser had buffered (up to the cap again if the next
+    // answer is pending already).
+    if (self)
+        readBytes();
 }
 
 void HttpConnection::send(const QByteArray& response, bool close)

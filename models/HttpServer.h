@@ -24,7 +24,8 @@ class HttpConnection;
 // Limits, each answered with its status code: the parser's body and header limits (413, 431, 414,
 // 400, 505, then close); a client idle or trickling a request for longer than the idle timeout
 // (408 when part of a request came, then close); more than kMaxConnections clients (503 to the
-// newcomer, the others unaffected).
+// newcomer, the others unaffected). While an answer is pending, a client pipelining more than
+// kMaxBufferedBytes behind it is not read from until the answer is written (TCP pushes back).
 class HttpServer : public QObject
 {
     Q_OBJECT
@@ -37,6 +38,15 @@ public:
     static constexpr int kListenBacklog = kMaxConnections;
     // After closing its end, how long a client gets to close its own before it is cut off.
     static constexpr int kAbortAfterCloseMs = 1000;
+    // While a request waits for its answer, the bytes the client sends behind it are kept unparsed
+    // up to this much (the parser's largest legal request: 4 MiB body + 16 KiB head); then the
+    // connection stops reading until the answer is written, and TCP makes the client wait.
+    static constexpr qsizetype kMaxBufferedBytes =
+        HttpRequestParser::kMaxBodyBytes + HttpRequestParser::kMaxHeaderBytes;
+    // The most a connection takes from its socket at once; also the socket's own read buffer, so
+    // that a connection holds at most kMaxBufferedBytes + kReadChunkBytes unparsed (over TLS, Qt
+    // decrypts up to one more TLS record, 16 KiB, past the socket's limit).
+    static constexpr qsizetype kReadChunkBytes = 64 * 1024;
 
     // Called with the whole response (HttpRequestParser::response()), at once or later; once only.
     using Answer = std::function<void(QByteArray response)>;
@@ -51,6 +61,13 @@ public:
     // For the connections accepted from now on.
     void setIdleTimeout(int milliseconds) { m_idleTimeoutMs = milliseconds; }
     int idleTimeout() const { return m_idleTimeoutMs; }
+    // For the connections accepted from now on (tests use a small one); kMaxBufferedBytes by default.
+    void setMaxBufferedBytes(qsizetype bytes) { m_maxBufferedBytes = qMax<qsizetype>(bytes, 0); }
+    qsizetype maxBufferedBytes() const { return m_maxBufferedBytes; }
+    // The bytes received and not parsed yet, summed over the open connections.
+    qsizetype bufferedBytes() const;
+    // The most that one connection has held unparsed at any time since the server was made.
+    qsizetype peakBufferedBytes() const { return m_peakBufferedBytes; }
 
     // Serves HTTPS from now on (before listen()): the certificate chain and the private key, both PEM
     // files. False and why when they cannot be read, do not match, or the server is listening.
@@ -72,6 +89,7 @@ private:
     friend class HttpConnection;
     void accept();
     void handle(const HttpRequest& request, const QHostAddress& peer, Answer answer);
+    void noteBuffered(qsizetype bytes) { m_peakBufferedBytes = qMax(m_peakBufferedBytes, bytes); }
 
     void adopt(QTcpServer* server);
 
@@ -79,6 +97,8 @@ private:
     bool m_tls = false;
     Handler m_handler;
     int m_idleTimeoutMs = kIdleTimeoutMs;
+    qsizetype m_maxBufferedBytes = kMaxBufferedBytes;
+    qsizetype m_peakBufferedBytes = 0;
     QList<QPointer<HttpConnection>> m_connections;
 };
 

@@ -37,6 +37,14 @@ WebhookEvent rejectedEvent(const QString& why, WebhookEvent::Signature signature
     return e;
 }
 
+// Every answer says what the connection then does: HttpServer closes it after the answer when the
+// request asked for that (Connection: close, or HTTP/1.0 without keep-alive).
+QByteArray reply(const HttpRequest& request, int status, const QByteArray& body,
+                 const QByteArray& contentType = "text/plain; charset=utf-8")
+{
+    return HttpRequestParser::response(status, body, contentType, request.keepAlive);
+}
+
 } // namespace
 
 WebhookServer::Sink WebhookServer::sinkInto(EventStore* store)
@@ -124,7 +132,7 @@ void WebhookServer::handle(const ReceivedRequest& incoming, std::function<void(c
         const QUrlQuery query(request.url());
         if (!query.hasQueryItem(QStringLiteral("hub.mode"))) {
             received.statusCode = 200;
-            answer(HttpRequestParser::response(200, "wa-composer webhook listener: POST events here\n"));
+            answer(reply(request, 200, "wa-composer webhook listener: POST events here\n"));
             return;
         }
         const bool accepted =
@@ -137,13 +145,13 @@ void WebhookServer::handle(const ReceivedRequest& incoming, std::function<void(c
                                     ? query.queryItemValue(QStringLiteral("hub.challenge"), QUrl::FullyDecoded).toUtf8()
                                     : QByteArray("verify token does not match\n");
         store(received, {verificationEvent(query, accepted)}, [answer, received, body](const QByteArray&) {
-            answer(HttpRequestParser::response(received.statusCode, body));
+            answer(reply(received.request, received.statusCode, body));
         });
         return;
     }
     if (request.method != "POST") {
         received.statusCode = 405;
-        answer(HttpRequestParser::response(405, "GET (verification) and POST (events) only\n"));
+        answer(reply(request, 405, "GET (verification) and POST (events) only\n"));
         return;
     }
     received.signature = WebhookSignature::verify(request.body, request.header("X-Hub-Signature-256"), m_appSecret);
@@ -153,8 +161,9 @@ void WebhookServer::handle(const ReceivedRequest& incoming, std::function<void(c
         const QString why = received.signature == WebhookEvent::Signature::Missing
                                 ? QStringLiteral("no X-Hub-Signature-256 header")
                                 : QStringLiteral("X-Hub-Signature-256 does not match the body and the app secret");
-        store(received, {rejectedEvent(why, received.signature)},
-              [answer, why](const QByteArray&) { answer(HttpRequestParser::response(403, why.toUtf8() + '\n')); });
+        store(received, {rejectedEvent(why, received.signature)}, [answer, received, why](const QByteArray&) {
+            answer(reply(received.request, 403, why.toUtf8() + '\n'));
+        });
         return;
     }
     const WebhookParseResult parsed = WebhookEventParser::parse(request.body);
@@ -164,7 +173,8 @@ void WebhookServer::handle(const ReceivedRequest& incoming, std::function<void(c
         raw.kind = WebhookEvent::Kind::Unknown;
         raw.summary = QStringLiteral("Not JSON: %1").arg(parsed.error);
         const QByteArray body = parsed.error.toUtf8() + '\n';
-        store(received, {raw}, [answer, body](const QByteArray&) { answer(HttpRequestParser::response(400, body)); });
+        store(received, {raw},
+              [answer, received, body](const QByteArray&) { answer(reply(received.request, 400, body)); });
         return;
     }
     QList<WebhookEvent> events = parsed.events;
@@ -177,8 +187,7 @@ void WebhookServer::handle(const ReceivedRequest& incoming, std::function<void(c
 void WebhookServer::store(ReceivedRequest request, QList<WebhookEvent> events,
                           std::function<void(const QByteArray&)> answer)
 {
-    const QByteArray ok =
-        HttpRequestParser::response(request.statusCode, "{\"ok\":true}", "application/json", request.request.keepAlive);
+    const QByteArray ok = reply(request.request, request.statusCode, "{\"ok\":true}", "application/json");
     if (!m_sink) {
         emit received(request, events);
         answer(ok);
@@ -188,7 +197,7 @@ void WebhookServer::store(ReceivedRequest request, QList<WebhookEvent> events,
     m_sink(request, events, [self, request, answer, ok](bool stored, const QList<WebhookEvent>& storedEvents) {
         if (!stored) {
             // Not stored, so not acknowledged: Meta sends it again.
-            answer(HttpRequestParser::response(500, "could not store the event; send it again\n"));
+            answer(reply(request.request, 500, "could not store the event; send it again\n"));
             return;
         }
         if (self)

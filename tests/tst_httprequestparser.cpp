@@ -130,6 +130,7 @@ private slots:
     void expectContinue_data();
     void expectContinue();
     void partialRequest();
+    void bufferedBytes();
     void response_data();
     void response();
 };
@@ -824,6 +825,34 @@ void TestHttpRequestParser::partialRequest()
     QVERIFY(!parser.hasPartialRequest());
     QCOMPARE(parser.feed("\r\n"), Status::NeedMore); // blank lines between requests count as a start
     QVERIFY(parser.hasPartialRequest());
+}
+
+// Only the bytes behind a complete request count, not what was parsed already: the server caps them.
+void TestHttpRequestParser::bufferedBytes()
+{
+    const QByteArray first = "GET /1 HTTP/1.1\r\n\r\n";
+    const QByteArray second = "GET /2 HTTP/1.1\r\n\r\n";
+    HttpRequestParser parser;
+    QCOMPARE(parser.bufferedBytes(), 0);
+    QCOMPARE(parser.feed("GET /1 HTTP/1.1\r\n"), Status::NeedMore);
+    QCOMPARE(parser.bufferedBytes(), 0); // parsed as it came
+    QCOMPARE(parser.feed("\r\n" + second + "GET /3"), Status::Complete);
+    QCOMPARE(parser.bufferedBytes(), second.size() + 6);
+    QCOMPARE(parser.feed(" HTTP/1.1\r\n\r\n"), Status::Complete); // waiting to be taken: only buffered
+    QCOMPARE(parser.bufferedBytes(), 2 * second.size());
+    QCOMPARE(parser.takeRequest().target, QByteArray("/1"));
+    QCOMPARE(parser.feed({}), Status::Complete);
+    QCOMPARE(parser.bufferedBytes(), second.size()); // the second is parsed, the third not yet
+    // More bytes while the second waits: the parsed second is not counted (nor kept) with them.
+    QCOMPARE(parser.feed(first), Status::Complete);
+    QCOMPARE(parser.bufferedBytes(), 2 * second.size());
+    QCOMPARE(parser.takeRequest().target, QByteArray("/2"));
+    QCOMPARE(parser.feed({}), Status::Complete);
+    QCOMPARE(parser.takeRequest().target, QByteArray("/3"));
+    QCOMPARE(parser.feed({}), Status::Complete);
+    QCOMPARE(parser.takeRequest().target, QByteArray("/1"));
+    QCOMPARE(parser.feed({}), Status::NeedMore);
+    QCOMPARE(parser.bufferedBytes(), 0);
 }
 
 void TestHttpRequestParser::response_data()

@@ -1,3 +1,4 @@
+#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QTcpSocket>
 #include <QTest>
@@ -37,6 +38,11 @@ private slots:
     void parserErrorAnsweredThenClosed();
     void idleClientClosed();
     void answerAfterClientLeftIsHarmless();
+    void defaults();
+    void pipelinedBacklogCapped_data();
+    void pipelinedBacklogCapped();
+    void tricklingClientClosed_data();
+    void tricklingClientClosed();
 
 private:
     std::unique_ptr<HttpServer> m_server;
@@ -186,6 +192,140 @@ void TestHttpServer::answerAfterClientLeftIsHarmless()
     }
     QTRY_COMPARE(m_server->connectionCount(), 0);
     later(HttpRequestParser::response(200, "too late"));
+}
+
+void TestHttpServer::defaults()
+{
+    const HttpServer fresh;
+    QCOMPARE(fresh.idleTimeout(), 10000);
+    QCOMPARE(fresh.maxBufferedBytes(), qsizetype(4 * 1024 * 1024 + 16 * 1024));
+    QCOMPARE(fresh.bufferedBytes(), 0);
+    QCOMPARE(fresh.peakBufferedBytes(), 0);
+}
+
+void TestHttpServer::pipelinedBacklogCapped_data()
+{
+    QTest::addColumn<qint64>("cap"); // 0: the default
+    QTest::addColumn<int>("bodyBytes");
+    QTest::addColumn<int>("requests");
+    QTest::newRow("default cap, 1 MiB requests") << qint64(0) << 1024 * 1024 << 15;
+    QTest::newRow("256 KiB cap, 100 kB requests") << qint64(256 * 1024) << 100 * 1000 << 10;
+}
+
+// A client pipelining far more than the cap behind a request whose answer is held: the server stops
+// reading at the cap (plus one read chunk at most), and once the answers come every request is
+// answered, in order, none lost or mixed up.
+void TestHttpServer::pipelinedBacklogCapped()
+{
+    QFETCH(qint64, cap);
+    QFETCH(int, bodyBytes);
+    QFETCH(int, requests);
+    if (cap > 0)
+        m_server->setMaxBufferedBytes(cap);
+    else
+        cap = HttpServer::kMaxBufferedBytes;
+    QCOMPARE(m_server->maxBufferedBytes(), cap);
+
+    QList<std::function<void()>> held; // every answer waits for the test
+    m_server->setHandler([&held](const HttpRequest& request, const QHostAddress&, HttpServer::Answer answer) {
+        const QByteArray response = HttpRequestParser::response(
+            200, request.target + ' ' + QCryptographicHash::hash(request.body, QCryptographicHash::Sha256).toHex());
+        held << [answer, response] { answer(response); };
+    });
+    QByteArray wire;
+    QList<QByteArray> expected;
+    for (int i = 0; i < requests; ++i) {
+        const QByteArray target = "/r" + QByteArray::number(i);
+        QByteArray body = target + QByteArray(bodyBytes, char('a' + i % 26));
+        body.resize(bodyBytes);
+        wire += "POST " + target +
+                " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" +
+                body;
+        expected << target + ' ' + QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex();
+    }
+    QVERIFY(wire.size() > 3 * cap);
+
+    Client client(m_server->port());
+    client.send(wire);
+    // The first request is handed over and held; the client sends on until the server stops reading.
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->bufferedBytes() >= cap, 10000);
+    QCOMPARE(held.size(), 1);
+    QVERIFY(client.received.isEmpty());
+    const qsizetype limit = cap + HttpServer::kReadChunkBytes;
+    QVERIFY2(m_server->peakBufferedBytes() <= limit,
+             qPrintable(QStringLiteral("%1 bytes buffered, over %2").arg(m_server->peakBufferedBytes()).arg(limit)));
+
+    // The answers one by one: each lets the next request through (and the reading on, up to the cap).
+    for (int released = 0; released < requests; ++released) {
+        QTRY_VERIFY_WITH_TIMEOUT(held.size() > released, 5000);
+        QCOMPARE(held.size(), released + 1);
+        const std::function<void()> release = held.at(released); // a copy: answering appends to `held`
+        release();
+    }
+    const QList<Response> responses = client.waitResponses(requests, 10000);
+    QCOMPARE(responses.size(), requests);
+    for (int i = 0; i < requests; ++i)
+        QCOMPARE(responses.at(i).body, expected.at(i));
+    QVERIFY2(m_server->peakBufferedBytes() <= limit,
+             qPrintable(QStringLiteral("%1 bytes buffered, over %2").arg(m_server->peakBufferedBytes()).arg(limit)));
+    QCOMPARE(m_server->bufferedBytes(), 0);
+    QVERIFY(!client.closed);
+}
+
+void TestHttpServer::tricklingClientClosed_data()
+{
+    QTest::addColumn<QByteArray>("start");   // sent at once
+    QTest::addColumn<QByteArray>("trickle"); // then this every 100 ms, never finishing the request
+    QTest::newRow("head") << QByteArray("GET /never HTTP/1.1\r\nX-Trickle: ") << QByteArray("a");
+    QTest::newRow("body") << QByteArray("POST /never HTTP/1.1\r\nContent-Length: 100000\r\n\r\n") << QByteArray("b");
+}
+
+// Bytes do not restart the idle timer: a client trickling a request is closed (408) about when the
+// idle timeout is over, while another client on the same server is served all along.
+void TestHttpServer::tricklingClientClosed()
+{
+    QFETCH(QByteArray, start);
+    QFETCH(QByteArray, trickle);
+    m_server->setIdleTimeout(600);
+    m_server->setHandler([](const HttpRequest& request, const QHostAddress&, HttpServer::Answer answer) {
+        answer(HttpRequestParser::response(200, request.target));
+    });
+    Client other(m_server->port());
+    Client trickler(m_server->port());
+    QVERIFY(other.waitConnected());
+    QVERIFY(trickler.waitConnected());
+    QElapsedTimer timer;
+    timer.start();
+    qint64 closedAt = -1;
+    connect(&trickler.socket, &QTcpSocket::disconnected, &trickler,
+            [&closedAt, &timer] { closedAt = timer.elapsed(); });
+
+    trickler.send(start);
+    int trickled = 0;
+    int served = 0;
+    while (!trickler.closed && timer.elapsed() < 3000) {
+        QTest::qWait(100);
+        if (trickler.closed)
+            break;
+        trickler.send(trickle);
+        trickler.socket.flush();
+        ++trickled;
+        const QByteArray target = "/other/" + QByteArray::number(served);
+        other.send(get(target));
+        const QList<Response> responses = other.waitResponses(served + 1, 1000);
+        QCOMPARE(responses.size(), served + 1);
+        QCOMPARE(responses.last().body, target);
+        ++served;
+    }
+    QVERIFY2(trickler.closed, "a client trickling a request was not closed: do its bytes restart the idle timer?");
+    QCOMPARE(responsesIn(trickler.received).value(0).status, 408);
+    QVERIFY2(closedAt >= 500 && closedAt < 1500, qPrintable(QStringLiteral("closed after %1 ms").arg(closedAt)));
+    QVERIFY2(trickled >= 4, qPrintable(QStringLiteral("only %1 bytes trickled").arg(trickled)));
+    QVERIFY(served >= 4);
+    // The other client is still open and served.
+    QVERIFY(!other.closed);
+    other.send(get("/after"));
+    QCOMPARE(other.waitResponses(served + 1).value(served).body, QByteArray("/after"));
 }
 
 QTEST_GUILESS_MAIN(TestHttpServer)

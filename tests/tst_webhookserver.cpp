@@ -41,6 +41,32 @@ QByteArray post(const QByteArray& body, const QByteArray& signature, bool keepAl
     return request;
 }
 
+// A request line in `version`, with a Connection header when `connection` is not null.
+QByteArray request(const QByteArray& method, const QByteArray& target, const QByteArray& version,
+                   const QByteArray& connection, const QByteArray& headers = {}, const QByteArray& body = {})
+{
+    QByteArray out = method + ' ' + target + ' ' + version + "\r\nHost: 127.0.0.1\r\n" + headers;
+    if (!connection.isNull())
+        out += "Connection: " + connection + "\r\n";
+    if (method != "GET")
+        out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    return out + "\r\n" + body;
+}
+
+// The value of the response's Connection header; null when there is none, or several.
+QByteArray connectionHeader(const QByteArray& head)
+{
+    QByteArray value;
+    for (const QByteArray& line : head.split('\n')) {
+        if (line.toLower().startsWith("connection:")) {
+            if (!value.isNull())
+                return {};
+            value = line.mid(11).trimmed();
+        }
+    }
+    return value;
+}
+
 using TestHttpClient::Client;
 using TestHttpClient::Response;
 using TestHttpClient::responsesIn;
@@ -68,6 +94,8 @@ private slots:
     void keepAliveSeveralRequests();
     void answersOnlyOnceStored();
     void storeFailureIs500();
+    void connectionHeaderMatches_data();
+    void connectionHeaderMatches();
     void slowClientClosedOthersServed();
     void connectionCap();
     void tls();
@@ -313,6 +341,102 @@ void TestWebhookServer::storeFailureIs500()
     Client client(m_server->port());
     client.send(post(body, WebhookSignature::sign(body, kSecret)));
     QCOMPARE(client.waitResponses(1).value(0).status, 500);
+}
+
+void TestWebhookServer::connectionHeaderMatches_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<bool>("sinkFails");
+    QTest::addColumn<bool>("closes");
+
+    struct Path
+    {
+        const char* name;
+        QByteArray method;
+        QByteArray target;
+        QByteArray headers;
+        QByteArray body;
+        int status;
+        bool sinkFails;
+    };
+    const QByteArray event = readSample(QStringLiteral("cloud-text.json"));
+    const QByteArray signedBy = "X-Hub-Signature-256: " + WebhookSignature::sign(event, kSecret) + "\r\n";
+    const QByteArray json = "Content-Type: application/json\r\n";
+    const QList<Path> paths = {
+        {"200 stored event", "POST", "/webhook", json + signedBy, event, 200, false},
+        {"403 wrong signature", "POST", "/webhook",
+         json + "X-Hub-Signature-256: " + WebhookSignature::sign(event, "other") + "\r\n", event, 403, false},
+        {"403 missing signature", "POST", "/webhook", json, event, 403, false},
+        {"400 not JSON", "POST", "/webhook",
+         json + "X-Hub-Signature-256: " + WebhookSignature::sign("{not json", kSecret) + "\r\n", "{not json", 400,
+         false},
+        {"405 PUT", "PUT", "/webhook", {}, {}, 405, false},
+        {"500 store failed", "POST", "/webhook", json + signedBy, event, 500, true},
+        {"200 verification",
+         "GET",
+         "/webhook?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=7",
+         {},
+         {},
+         200,
+         false},
+        {"403 verification",
+         "GET",
+         "/webhook?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=7",
+         {},
+         {},
+         403,
+         false},
+        {"200 plain GET", "GET", "/webhook", {}, {}, 200, false},
+    };
+    struct Mode
+    {
+        const char* name;
+        QByteArray version;
+        QByteArray connection;
+        bool closes;
+    };
+    const QList<Mode> modes = {
+        {"HTTP/1.1", "HTTP/1.1", {}, false},
+        {"HTTP/1.1 Connection: close", "HTTP/1.1", "close", true},
+        {"HTTP/1.0", "HTTP/1.0", {}, true},
+        {"HTTP/1.0 Connection: keep-alive", "HTTP/1.0", "keep-alive", false},
+    };
+    for (const Path& path : paths) {
+        for (const Mode& mode : modes) {
+            QTest::addRow("%s, %s", path.name, mode.name)
+                << request(path.method, path.target, mode.version, mode.connection, path.headers, path.body)
+                << path.status << path.sinkFails << mode.closes;
+        }
+    }
+}
+
+// Every answer says what the connection then does: "Connection: close" and closed by the server
+// right after it when the request asked so, "Connection: keep-alive" and open for the next otherwise.
+void TestWebhookServer::connectionHeaderMatches()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(int, status);
+    QFETCH(bool, sinkFails);
+    QFETCH(bool, closes);
+    m_sinkFails = sinkFails;
+    Client client(m_server->port());
+    client.send(request);
+    QList<Response> responses = client.waitResponses(1);
+    QCOMPARE(responses.size(), 1);
+    QCOMPARE(responses.first().status, status);
+    QCOMPARE(connectionHeader(responses.first().head), closes ? QByteArray("close") : QByteArray("keep-alive"));
+    if (closes) {
+        QTRY_VERIFY_WITH_TIMEOUT(client.closed, 3000);
+        QCOMPARE(responsesIn(client.received).size(), 1);
+        return;
+    }
+    // Still open: a next request on the same connection is answered.
+    client.send("GET /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    responses = client.waitResponses(2);
+    QCOMPARE(responses.size(), 2);
+    QCOMPARE(responses.at(1).status, 200);
+    QVERIFY(!client.closed);
 }
 
 void TestWebhookServer::slowClientClosedOthersServed()
