@@ -66,7 +66,8 @@ QString deliveryLine(const wa::ChatEntry& entry, QColor* color, const PhoneStyle
     *color = style.secondaryText;
     switch (entry.status) {
     case wa::ChatEntry::Status::None:
-        return QObject::tr("accepted by the sandbox");
+        // Accepted by whoever it was sent through (the sandbox, Meta, a gateway); no status yet.
+        return QObject::tr("accepted, no status yet");
     case wa::ChatEntry::Status::Sent:
         return QObject::tr("\u2713 sent");
     case wa::ChatEntry::Status::Delivered:
