@@ -20,6 +20,14 @@ public:
 
     // Received and not parsed yet: what the parser holds behind a complete request, and the socket's buffer.
     qsizetype bufferedBytes() const { return m_parser.bufferedBytes() + m_socket->bytesAvailable(); }
+    // The client has not taken kMaxUnsentBytes of its answers: nothing more is answered or read.
+    bool outputFull()
+    {
+        m_server->noteUnsent(m_socket->bytesToWrite());
+        if (m_socket->bytesToWrite() > HttpServer::kMaxUnsentBytes)
+            m_outputFull = true;
+        return m_socket->bytesToWrite() > HttpServer::kMaxUnsentBytes;
+    }
 
 private:
     void readBytes();
@@ -37,6 +45,7 @@ private:
     bool m_closeAfterAnswer = false;
     bool m_dispatching = false; // inside the handler: an answer given at once is not re-entered
     bool m_closing = false;
+    bool m_outputFull = false; // stopped at kMaxUnsentBytes: bytesWritten() goes on
 };
 
 HttpServer::HttpServer(QObject* parent)
@@ -188,6 +197,15 @@ HttpConnection::HttpConnection(QTcpSocket* socket, HttpServer* server, int idleT
     m_idle->setInterval(idleTimeoutMs);
     connect(m_idle, &QTimer::timeout, this, &HttpConnection::idle);
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::readBytes);
+    connect(socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (!m_outputFull || outputFull())
+            return;
+        m_outputFull = false;
+        QPointer<HttpConnection> self(this);
+        processBuffered();
+        if (self)
+            readBytes();
+    });
     connect(socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
     m_idle->start();
     if (socket->bytesAvailable() > 0)
@@ -204,6 +222,8 @@ void HttpConnection::readBytes()
             m_socket->readAll(); // the connection is being closed: what the client still sends is dropped
             return;
         }
+        if (outputFull())
+            return;
         const qsizetype available = m_socket->bytesAvailable();
         m_server->noteBuffered(bufferedBytes());
         if (m_waiting) {
@@ -224,7 +244,7 @@ void HttpConnection::readBytes()
 
 void HttpConnection::processBuffered()
 {
-    while (!m_waiting && !m_closing) {
+    while (!m_waiting && !m_closing && !outputFull()) {
         const HttpRequestParser::Status status = m_parser.status();
         if (status == HttpRequestParser::Status::Error) {
             send(m_parser.errorResponse(), true);

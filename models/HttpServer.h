@@ -47,6 +47,10 @@ public:
     // that a connection holds at most kMaxBufferedBytes + kReadChunkBytes unparsed (over TLS, Qt
     // decrypts up to one more TLS record, 16 KiB, past the socket's limit).
     static constexpr qsizetype kReadChunkBytes = 64 * 1024;
+    // Answers written but not yet taken by the client's TCP stack: past this much, a connection
+    // neither answers nor reads until the client reads (a client pipelining small requests and
+    // never reading its answers would otherwise grow the app's memory without bound).
+    static constexpr qsizetype kMaxUnsentBytes = 4 * 1024 * 1024;
 
     // Called with the whole response (HttpRequestParser::response()), at once or later; once only.
     using Answer = std::function<void(QByteArray response)>;
@@ -68,6 +72,8 @@ public:
     qsizetype bufferedBytes() const;
     // The most that one connection has held unparsed at any time since the server was made.
     qsizetype peakBufferedBytes() const { return m_peakBufferedBytes; }
+    // The most one connection has held of answers not yet taken by its client (for tests).
+    qsizetype peakUnsentBytes() const { return m_peakUnsentBytes; }
 
     // Serves HTTPS from now on (before listen()): the certificate chain and the private key, both PEM
     // files. False and why when they cannot be read, do not match, or the server is listening.
@@ -90,6 +96,7 @@ private:
     void accept();
     void handle(const HttpRequest& request, const QHostAddress& peer, Answer answer);
     void noteBuffered(qsizetype bytes) { m_peakBufferedBytes = qMax(m_peakBufferedBytes, bytes); }
+    void noteUnsent(qsizetype bytes) { m_peakUnsentBytes = qMax(m_peakUnsentBytes, bytes); }
 
     void adopt(QTcpServer* server);
 
@@ -99,6 +106,7 @@ private:
     int m_idleTimeoutMs = kIdleTimeoutMs;
     qsizetype m_maxBufferedBytes = kMaxBufferedBytes;
     qsizetype m_peakBufferedBytes = 0;
+    qsizetype m_peakUnsentBytes = 0;
     QList<QPointer<HttpConnection>> m_connections;
 };
 

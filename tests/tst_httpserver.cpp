@@ -43,6 +43,7 @@ private slots:
     void pipelinedBacklogCapped();
     void tricklingClientClosed_data();
     void tricklingClientClosed();
+    void clientNotReadingIsNotAnsweredWithoutBound();
 
 private:
     std::unique_ptr<HttpServer> m_server;
@@ -326,6 +327,53 @@ void TestHttpServer::tricklingClientClosed()
     QVERIFY(!other.closed);
     other.send(get("/after"));
     QCOMPARE(other.waitResponses(served + 1).value(served).body, QByteArray("/after"));
+}
+
+// A client pipelining small requests and never reading its answers: the answers waiting for it are
+// capped (the server stops answering and reading), and all of them come once it reads.
+void TestHttpServer::clientNotReadingIsNotAnsweredWithoutBound()
+{
+    const QByteArray answerBody(2048, 'x'); // 40 bytes ask for 2 KB: 50 times more out than in
+    int answered = 0;
+    m_server->setHandler([&](const HttpRequest&, const QHostAddress&, HttpServer::Answer answer) {
+        ++answered;
+        answer(HttpRequestParser::response(200, answerBody));
+    });
+    constexpr int kRequests = 12000; // 24 MB of answers: more than the cap and the kernel's buffers
+    QByteArray wire;
+    for (int i = 0; i < kRequests; ++i)
+        wire += "GET /" + QByteArray::number(i) + " HTTP/1.1\r\nHost: a\r\n\r\n";
+    QTcpSocket client;
+    client.setReadBufferSize(16 * 1024); // the client takes nothing more than this from its kernel
+    client.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(client.waitForConnected(5000));
+    client.write(wire);
+    // The server answers until the client's kernel and the cap are full, then stops.
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->peakUnsentBytes() > HttpServer::kMaxUnsentBytes, 10000);
+    QTest::qWait(300);
+    const int stalledAt = answered;
+    QTest::qWait(300);
+    QCOMPARE(answered, stalledAt);
+    QVERIFY2(answered < kRequests, "every request was answered: the client's buffers were not full");
+    const qsizetype limit = HttpServer::kMaxUnsentBytes + answerBody.size() + 1024;
+    QVERIFY2(
+        m_server->peakUnsentBytes() <= limit,
+        qPrintable(QStringLiteral("%1 bytes of answers waiting, over %2").arg(m_server->peakUnsentBytes()).arg(limit)));
+
+    // The client reads: every answer comes, in order.
+    client.setReadBufferSize(0);
+    QByteArray received;
+    int complete = 0;
+    QElapsedTimer timer;
+    timer.start();
+    while (complete < kRequests && timer.elapsed() < 20000) {
+        QTest::qWait(5); // the server is in this thread: its loop must run
+        received += client.readAll();
+        complete = int(received.count("HTTP/1.1 200"));
+    }
+    QCOMPARE(complete, kRequests);
+    QCOMPARE(answered, kRequests);
+    QVERIFY(m_server->peakUnsentBytes() <= limit);
 }
 
 QTEST_GUILESS_MAIN(TestHttpServer)
