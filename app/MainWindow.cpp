@@ -18,6 +18,7 @@
 #include <QJsonArray>
 #include <QInputDialog>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QSaveFile>
 #include <QScrollArea>
@@ -43,6 +44,7 @@
 #include "StatusScheduler.h"
 #include "WebhookDeliverer.h"
 #include "EventConsole.h"
+#include "EventTableModel.h"
 #include "ExchangeView.h"
 #include "HistoryView.h"
 #include "KeychainSecretStore.h"
@@ -1043,13 +1045,40 @@ QWidget* MainWindow::buildConsole()
         QApplication::clipboard()->setText(curl);
         statusBar()->showMessage(tr("curl copied: set WEBHOOK_URL to where it should go"), 5000);
     });
-    connect(exportButton, &QPushButton::clicked, this, [this] {
-        const QString fileName = QFileDialog::getSaveFileName(this, tr("Export events"), QStringLiteral("events.jsonl"),
-                                                              tr("JSON Lines (*.jsonl);;All files (*)"));
+    // Export: the selected events, or every event the filter shows, as JSON Lines.
+    auto* exportMenu = new QMenu(exportButton);
+    m_exportSelected = exportMenu->addAction(tr("Selected events…"));
+    m_exportShown = exportMenu->addAction(tr("All events shown…"));
+    exportButton->setMenu(exportMenu);
+    const auto updateExportMenu = [this] {
+        const int selected = m_console->selectedCount();
+        const int shown = m_console->model()->rowCount();
+        m_exportSelected->setText(tr("Selected events (%1)…").arg(selected));
+        m_exportSelected->setEnabled(selected > 0);
+        m_exportShown->setText(tr("All events shown (%1)…").arg(shown));
+        m_exportShown->setEnabled(shown > 0);
+    };
+    connect(exportMenu, &QMenu::aboutToShow, this, updateExportMenu);
+    connect(m_console, &EventConsole::selectedCountChanged, this, updateExportMenu);
+    const auto exportEvents = [this](EventConsole::ExportScope scope) {
+        const QString fileName = askExportFileName();
+        if (fileName.isEmpty())
+            return;
         QString error;
-        if (!fileName.isEmpty() && !m_console->exportJsonLines(fileName, &error))
+        if (!m_console->exportJsonLines(fileName, scope, &error)) {
             QMessageBox::warning(this, tr("Cannot export"), error);
-    });
+            return;
+        }
+        statusBar()->showMessage(tr("Exported to %1").arg(QDir::toNativeSeparators(fileName)), 8000);
+    };
+    connect(m_exportSelected, &QAction::triggered, this,
+            [exportEvents] { exportEvents(EventConsole::ExportScope::Selected); });
+    connect(m_exportShown, &QAction::triggered, this,
+            [exportEvents] { exportEvents(EventConsole::ExportScope::Shown); });
+    askExportFileName = [this] {
+        return QFileDialog::getSaveFileName(this, tr("Export events"), QStringLiteral("events.jsonl"),
+                                            tr("JSON Lines (*.jsonl);;All files (*)"));
+    };
     connect(clearButton, &QPushButton::clicked, this, [this] { m_listener->clearEvents(); });
     return panel;
 }

@@ -95,6 +95,10 @@ public:
     // Seams for tests: what to do when unsaved changes would be lost, and where recovery lives.
     std::function<QMessageBox::StandardButton()> askToSave;
     std::function<QString()> askSaveFileName;
+    // Where the console's Export writes (a file dialog; tests answer it).
+    std::function<QString()> askExportFileName;
+    QAction* exportSelectedAction() const { return m_exportSelected; }
+    QAction* exportShownAction() const { return m_exportShown; }
     static QString recoveryFilePath();
     // Writes the recovery file now (done every few seconds while there are unsaved changes).
     void writeRecovery();
@@ -208,6 +212,8 @@ private:
     QLineEdit* m_appSecret = nullptr;
     QPushButton* m_listenButton = nullptr;
     QLabel* m_listenState = nullptr;
+    QAction* m_exportSelected = nullptr;
+    QAction* m_exportShown = nullptr;
     QString m_listenError; // why the last Listen failed, said until the next one
     QTimer* m_windowClock;
     QString m_windowContact; // the recipient the note was computed for

@@ -1,5 +1,8 @@
 #include "WebhookReplayer.h"
 
+#include <memory>
+#include <utility>
+
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -15,6 +18,37 @@ WebhookReplayer::WebhookReplayer(QObject* parent)
 {
 }
 
+QByteArray WebhookReplayer::storedQuery(const StoredRequest& request)
+{
+    const qsizetype mark = request.target.indexOf('?');
+    if (mark < 0)
+        return {};
+    QByteArray query = request.target.mid(mark + 1);
+    const qsizetype fragment = query.indexOf('#'); // not sent by clients, but never part of a query
+    if (fragment >= 0)
+        query.truncate(fragment);
+    QByteArray out;
+    out.reserve(query.size());
+    for (const char c : std::as_const(query)) {
+        const auto b = static_cast<uchar>(c);
+        if (b > 0x20 && b < 0x7F)
+            out += c;
+        else
+            out += '%' + QByteArray::number(b, 16).rightJustified(2, '0').toUpper();
+    }
+    return out;
+}
+
+QUrl WebhookReplayer::replayUrl(const QUrl& url, const StoredRequest& request)
+{
+    const QByteArray query = storedQuery(request);
+    if (query.isEmpty())
+        return url;
+    QUrl out = url;
+    out.setQuery(QString::fromLatin1(query), QUrl::TolerantMode);
+    return out;
+}
+
 bool WebhookReplayer::replay(const StoredRequest& stored, const QUrl& target, const QByteArray& appSecret,
                              QString* error)
 {
@@ -24,7 +58,7 @@ bool WebhookReplayer::replay(const StoredRequest& stored, const QUrl& target, co
         *error = tr("Replay needs an http or https URL, not \"%1\".").arg(target.toString());
         return false;
     }
-    QNetworkRequest request(target);
+    QNetworkRequest request(replayUrl(target, stored));
     request.setTransferTimeout(kTimeoutMs);
     for (const auto& [name, value] : stored.headers) {
         const QByteArray lower = name.toLower();
@@ -36,7 +70,7 @@ bool WebhookReplayer::replay(const StoredRequest& stored, const QUrl& target, co
     }
     if (!appSecret.isEmpty())
         request.setRawHeader("X-Hub-Signature-256", WebhookSignature::sign(stored.body, appSecret));
-    if (!request.hasRawHeader("Content-Type"))
+    if (!stored.body.isEmpty() && !request.hasRawHeader("Content-Type"))
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     auto timer = std::make_shared<QElapsedTimer>();
     timer->start();

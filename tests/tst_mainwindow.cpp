@@ -656,6 +656,22 @@ void TestMainWindow::listenerShowsEventsInTheConsole()
     QVERIFY(window.console()->detail()->toPlainText().contains(QStringLiteral("openstreetmap.org")));
     QVERIFY(window.console()->curlForSelected().contains(QStringLiteral("--data-binary")));
     QCOMPARE(window.console()->selectedRequest().value_or(StoredRequest()).body, body); // what Replay sends
+    // Export: the selected event alone, or all shown
+    QTemporaryDir exportDir;
+    const QString exported = exportDir.filePath(QStringLiteral("events.jsonl"));
+    window.askExportFileName = [&] { return exported; };
+    QVERIFY(window.exportSelectedAction()->isEnabled());
+    window.exportSelectedAction()->trigger();
+    QFile lines(exported);
+    QVERIFY(lines.open(QIODevice::ReadOnly));
+    const QList<QByteArray> written = lines.readAll().trimmed().split('\n');
+    QCOMPARE(written.size(), 1);
+    QCOMPARE(QJsonDocument::fromJson(written.first()).object().value(QStringLiteral("kind")).toString(),
+             QStringLiteral("location"));
+    lines.close();
+    window.exportShownAction()->trigger();
+    QVERIFY(lines.open(QIODevice::ReadOnly));
+    QCOMPARE(lines.readAll().trimmed().split('\n').size(), window.console()->model()->rowCount());
     // filter by kind
     window.console()->kindFilter()->setCurrentIndex(
         window.console()->kindFilter()->findText(QStringLiteral("location")));

@@ -1,6 +1,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "TestHttpServer.h"
 #include "WebhookReplayer.h"
 #include "WebhookServer.h"
 #include "WebhookSignature.h"
@@ -34,6 +35,9 @@ private slots:
     void resignedForTheBot();
     void keptSignatureWithoutSecret();
     void refusedAndBadUrl();
+    void replayUrl_data();
+    void replayUrl();
+    void verificationKeepsItsQuery();
 };
 
 void TestWebhookReplayer::resignedForTheBot()
@@ -87,6 +91,69 @@ void TestWebhookReplayer::refusedAndBadUrl()
     QTRY_COMPARE(finished.count(), 1);
     QCOMPARE(finished.first().at(0).toInt(), 0);
     QVERIFY(finished.first().at(3).toString().contains(QStringLiteral("refused"), Qt::CaseInsensitive));
+}
+
+void TestWebhookReplayer::replayUrl_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("POST without a query") << QStringLiteral("http://127.0.0.1:8080/webhook") << QByteArray("/webhook")
+                                          << QStringLiteral("http://127.0.0.1:8080/webhook");
+    QTest::newRow("the URL's own query kept")
+        << QStringLiteral("http://127.0.0.1:8080/bot?key=1") << QByteArray("/webhook")
+        << QStringLiteral("http://127.0.0.1:8080/bot?key=1");
+    QTest::newRow("verification query added")
+        << QStringLiteral("http://127.0.0.1:8080/bot") << QByteArray("/webhook?hub.mode=subscribe&hub.challenge=12")
+        << QStringLiteral("http://127.0.0.1:8080/bot?hub.mode=subscribe&hub.challenge=12");
+    QTest::newRow("stored query replaces the URL's")
+        << QStringLiteral("http://127.0.0.1:8080/bot?key=1#x") << QByteArray("/webhook?hub.challenge=12")
+        << QStringLiteral("http://127.0.0.1:8080/bot?hub.challenge=12#x");
+    QTest::newRow("empty stored query") << QStringLiteral("http://127.0.0.1:8080/bot?key=1") << QByteArray("/webhook?")
+                                        << QStringLiteral("http://127.0.0.1:8080/bot?key=1");
+    QTest::newRow("encoded bytes kept") << QStringLiteral("http://127.0.0.1:8080/bot")
+                                        << QByteArray("/webhook?t=a%2Bb+c%26d%20e&u=caf\xe9 x")
+                                        << QStringLiteral("http://127.0.0.1:8080/bot?t=a%2Bb+c%26d%20e&u=caf%E9%20x");
+}
+
+void TestWebhookReplayer::replayUrl()
+{
+    QFETCH(QString, url);
+    QFETCH(QByteArray, target);
+    QFETCH(QString, expected);
+    StoredRequest stored;
+    stored.target = target;
+    QCOMPARE(WebhookReplayer::replayUrl(QUrl(url), stored).toString(QUrl::FullyEncoded), expected);
+}
+
+// Meta's verification GET is its query: replayed, the bot sees hub.mode, hub.verify_token and
+// hub.challenge as they came.
+void TestWebhookReplayer::verificationKeepsItsQuery()
+{
+    TestHttpServer bot;
+    QVERIFY(bot.listen());
+    bot.setHandler([](const HttpRequest&) { return TestHttpServer::Reply::text(200, "1158201444"); });
+    StoredRequest stored;
+    stored.method = "GET";
+    const QByteArray query = "hub.mode=subscribe&hub.verify_token=tok%2Bx%20y&hub.challenge=1158201444";
+    stored.target = "/webhook?" + query;
+    stored.headers = {{"Host", "example.org"}, {"User-Agent", "facebookexternalua"}};
+    WebhookReplayer replayer;
+    QSignalSpy finished(&replayer, &WebhookReplayer::finished);
+    QString error;
+    QUrl url = bot.url(QStringLiteral("/bot"));
+    url.setQuery(QStringLiteral("mine=1")); // replaced by the stored query
+    QVERIFY2(replayer.replay(stored, url, "bot-secret", &error), qPrintable(error));
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(finished.first().at(0).toInt(), 200);
+    QCOMPARE(finished.first().at(1).toByteArray(), QByteArray("1158201444"));
+    QCOMPARE(bot.requests().size(), 1);
+    const HttpRequest received = bot.requests().first();
+    QCOMPARE(received.method, QByteArray("GET"));
+    QCOMPARE(received.target, "/bot?" + query);
+    QVERIFY(received.body.isEmpty());
+    QVERIFY(received.header("Content-Type").isNull()); // a GET has no body to describe
+    QCOMPARE(received.header("User-Agent"), QByteArray("facebookexternalua"));
 }
 
 QTEST_GUILESS_MAIN(TestWebhookReplayer)

@@ -1,10 +1,14 @@
 #include "EventConsole.h"
 
+#include <algorithm>
+#include <utility>
+
 #include <QComboBox>
 #include <QFile>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -28,6 +32,29 @@ constexpr wa::WebhookEvent::Kind kKinds[] = {
     wa::WebhookEvent::Kind::Media,        wa::WebhookEvent::Kind::Status,      wa::WebhookEvent::Kind::Error,
     wa::WebhookEvent::Kind::Verification, wa::WebhookEvent::Kind::Rejected,    wa::WebhookEvent::Kind::Unknown};
 
+// The selected rows as sorted, disjoint [first, last] intervals: a selection of every row of
+// 100,000 is one interval, not 100,000 indexes.
+QList<std::pair<int, int>> rowIntervals(const QItemSelection& selection)
+{
+    QList<std::pair<int, int>> rows;
+    for (const QItemSelectionRange& range : selection)
+        rows.append({range.top(), range.bottom()});
+    std::sort(rows.begin(), rows.end());
+    QList<std::pair<int, int>> merged;
+    for (const auto& interval : std::as_const(rows)) {
+        if (!merged.isEmpty() && interval.first <= merged.last().second + 1)
+            merged.last().second = std::max(merged.last().second, interval.second);
+        else
+            merged.append(interval);
+    }
+    return merged;
+}
+
+QByteArray jsonLine(const wa::StoredEvent& stored)
+{
+    return QJsonDocument(stored.event.toJson()).toJson(QJsonDocument::Compact) + '\n';
+}
+
 QString pretty(const QByteArray& body)
 {
     QJsonParseError error;
@@ -48,6 +75,7 @@ EventConsole::EventConsole(wa::EventStore* store, QWidget* parent)
     , m_contact(new QLineEdit(this))
     , m_search(new QLineEdit(this))
     , m_count(new QLabel(this))
+    , m_mapLink(new QLabel(this))
     , m_detail(new QPlainTextEdit(this))
 {
     auto* filters = new QHBoxLayout;
@@ -65,7 +93,7 @@ EventConsole::EventConsole(wa::EventStore* store, QWidget* parent)
 
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(false);
@@ -76,9 +104,19 @@ EventConsole::EventConsole(wa::EventStore* store, QWidget* parent)
     m_detail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_detail->setPlaceholderText(tr("Select an event to see its request and fields."));
 
+    m_mapLink->setTextFormat(Qt::RichText);
+    m_mapLink->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    m_mapLink->setOpenExternalLinks(true);
+    m_mapLink->hide();
+    auto* detailPane = new QWidget(this);
+    auto* detailLayout = new QVBoxLayout(detailPane);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(m_mapLink);
+    detailLayout->addWidget(m_detail, 1);
+
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_table);
-    splitter->addWidget(m_detail);
+    splitter->addWidget(detailPane);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
 
@@ -91,12 +129,18 @@ EventConsole::EventConsole(wa::EventStore* store, QWidget* parent)
     connect(m_contact, &QLineEdit::textChanged, this, &EventConsole::applyFilter);
     connect(m_search, &QLineEdit::textChanged, this, &EventConsole::applyFilter);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &EventConsole::showSelected);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { emit selectedCountChanged(selectedCount()); });
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
         m_count->setText(tr("%n event(s)", nullptr, m_model->rowCount()));
         m_table->scrollToBottom(); // follow new events, as a log does
     });
-    connect(m_model, &QAbstractItemModel::modelReset, this,
-            [this] { m_count->setText(tr("%n event(s)", nullptr, m_model->rowCount())); });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_count->setText(tr("%n event(s)", nullptr, m_model->rowCount()));
+        // a reset drops the selection without a signal of the selection model's
+        showSelected();
+        emit selectedCountChanged(selectedCount());
+    });
     m_count->setText(tr("%n event(s)", nullptr, m_model->rowCount()));
 }
 
@@ -114,6 +158,8 @@ void EventConsole::applyFilter()
 void EventConsole::showSelected()
 {
     const wa::StoredEvent* stored = m_model->eventAt(m_table->currentIndex().row());
+    m_mapLink->hide();
+    m_mapLink->clear();
     if (!stored) {
         m_detail->clear();
         return;
@@ -132,26 +178,99 @@ void EventConsole::showSelected()
     }
     text += QLatin1String("--- parsed ---\n") +
             QString::fromUtf8(QJsonDocument(e.toJson()).toJson(QJsonDocument::Indented));
-    const QJsonObject location = e.fields.value(QStringLiteral("location")).toObject();
-    if (!location.isEmpty())
-        text += QStringLiteral("\nOpen in map: %1\n").arg(location.value(QStringLiteral("map_url")).toString());
+    // the parser makes map_url only for a location with both coordinates
+    const QString mapUrl =
+        e.fields.value(QStringLiteral("location")).toObject().value(QStringLiteral("map_url")).toString();
+    if (!mapUrl.isEmpty()) {
+        text += QStringLiteral("\nOpen in map: %1\n").arg(mapUrl); // kept in the text too, to copy
+        m_mapLink->setText(QStringLiteral("<a href=\"%1\">%2</a>").arg(mapUrl.toHtmlEscaped(), tr("Open in map")));
+        m_mapLink->setToolTip(mapUrl);
+        m_mapLink->show();
+    }
     m_detail->setPlainText(text);
+}
+
+int EventConsole::selectedCount() const
+{
+    int count = 0;
+    for (const auto& [first, last] : rowIntervals(m_table->selectionModel()->selection()))
+        count += last - first + 1;
+    return count;
 }
 
 bool EventConsole::exportJsonLines(const QString& fileName, QString* error) const
 {
+    return exportJsonLines(fileName, ExportScope::Shown, error);
+}
+
+bool EventConsole::exportJsonLines(const QString& fileName, ExportScope scope, QString* error) const
+{
+    if (scope == ExportScope::Selected && selectedCount() == 0) {
+        *error = tr("Nothing written to %1: no event is selected.").arg(fileName);
+        return false;
+    }
     QSaveFile file(fileName);
     if (!file.open(QIODevice::WriteOnly)) {
         *error = tr("Cannot write %1: %2").arg(fileName, file.errorString());
         return false;
     }
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        if (const wa::StoredEvent* stored = m_model->eventAt(row))
-            file.write(QJsonDocument(stored->event.toJson()).toJson(QJsonDocument::Compact) + '\n');
+    const bool written =
+        scope == ExportScope::Selected ? writeSelected(&file, fileName, error) : writeShown(&file, fileName, error);
+    if (!written) {
+        file.cancelWriting(); // the file, if there was one, stays as it was
+        return false;
     }
     if (!file.commit()) {
         *error = tr("Cannot write %1: %2").arg(fileName, file.errorString());
         return false;
+    }
+    return true;
+}
+
+bool EventConsole::writeSelected(QIODevice* file, const QString& fileName, QString* error) const
+{
+    for (const auto& [first, last] : rowIntervals(m_table->selectionModel()->selection())) {
+        for (int row = first; row <= last; ++row) {
+            const wa::StoredEvent* stored = m_model->eventAt(row);
+            if (!stored) {
+                *error = tr("Cannot write %1: the selected row %2 could not be read from the event store (%3).")
+                             .arg(fileName)
+                             .arg(row + 1)
+                             .arg(m_store->lastError());
+                return false;
+            }
+            const QByteArray line = jsonLine(*stored);
+            if (file->write(line) != line.size()) {
+                *error = tr("Cannot write %1: %2").arg(fileName, file->errorString());
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+bool EventConsole::writeShown(QIODevice* file, const QString& fileName, QString* error) const
+{
+    // What the table shows; the store is read directly, in pages larger than the table's, so that
+    // the table's cache of the rows on screen stays as it is.
+    const wa::EventFilter filter = m_model->filter();
+    const int total = m_model->rowCount();
+    for (int offset = 0; offset < total; offset += kExportPageSize) {
+        const int wanted = std::min(kExportPageSize, total - offset);
+        const QList<wa::StoredEvent> page = m_store->fetch(filter, offset, wanted);
+        for (const wa::StoredEvent& stored : page) {
+            const QByteArray line = jsonLine(stored);
+            if (file->write(line) != line.size()) {
+                *error = tr("Cannot write %1: %2").arg(fileName, file->errorString());
+                return false;
+            }
+        }
+        if (page.size() < wanted) {
+            if (m_store->count(filter) < total)
+                break; // cleared meanwhile: what remains is written
+            *error = tr("Cannot write %1: reading the event store failed (%2).").arg(fileName, m_store->lastError());
+            return false;
+        }
     }
     return true;
 }
@@ -169,17 +288,5 @@ QString EventConsole::curlForSelected() const
     const std::optional<wa::StoredRequest> request = selectedRequest();
     if (!request)
         return {};
-    QString curl = QStringLiteral("curl -sS -X %1 \"$WEBHOOK_URL\"").arg(QString::fromLatin1(request->method));
-    for (const auto& [name, value] : request->headers) {
-        const QByteArray lower = name.toLower();
-        if (lower == "host" || lower == "content-length" || lower == "connection")
-            continue;
-        curl += QStringLiteral(" \\\n  -H %1")
-                    .arg(wa::CurlCommand::shellQuote(QString::fromLatin1(name) + QLatin1String(": ") +
-                                                     QString::fromLatin1(value)));
-    }
-    if (!request->body.isEmpty())
-        curl += QStringLiteral(" \\\n  --data-binary %1")
-                    .arg(wa::CurlCommand::shellQuote(QString::fromUtf8(request->body)));
-    return curl;
+    return wa::CurlCommand::forRequest(*request);
 }
