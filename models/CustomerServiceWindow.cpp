@@ -28,9 +28,10 @@ QString CustomerServiceWindow::describe(const QDateTime& now) const
             .arg(left % 60, 2, 10, QLatin1Char('0'));
     }
     const qint64 ago = closesAt.secsTo(now);
-    const QString when = ago < 60     ? QStringLiteral("less than a minute")
-                         : ago < 3600 ? QStringLiteral("%1 min").arg(ago / 60)
-                                      : QStringLiteral("%1 h").arg(ago / 3600);
+    const QString when = ago < 60          ? QStringLiteral("less than a minute")
+                         : ago < 3600      ? QStringLiteral("%1 min").arg(ago / 60)
+                         : ago < 48 * 3600 ? QStringLiteral("%1 h").arg(ago / 3600)
+                                           : QStringLiteral("%1 days").arg(ago / (24 * 3600));
     return QStringLiteral("24-hour window closed %1 ago: WhatsApp will answer an interactive message with 131047 "
                           "(send a template, or wait for the customer to write).")
         .arg(when);

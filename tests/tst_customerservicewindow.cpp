@@ -98,6 +98,8 @@ void TestCustomerServiceWindow::window()
     QVERIFY(w.describe(now.addSecs(25 * 3600)).contains(QStringLiteral("closed 3 h ago")));
     QVERIFY(w.describe(now.addSecs(22 * 3600 + 30)).contains(QStringLiteral("closed less than a minute ago")));
     QVERIFY(w.describe(now.addSecs(22 * 3600 + 5 * 60)).contains(QStringLiteral("closed 5 min ago")));
+    QVERIFY(w.describe(now.addSecs(22 * 3600 + 47 * 3600)).contains(QStringLiteral("closed 47 h ago")));
+    QVERIFY(w.describe(now.addSecs(22 * 3600 + 30 * 24 * 3600)).contains(QStringLiteral("closed 30 days ago")));
     QVERIFY(storeEvent(store, WebhookEvent::Kind::ButtonReply, QStringLiteral("16505551234"), now.addSecs(-60)));
     w = CustomerServiceWindow::of(store, QStringLiteral("16505551234"));
     QCOMPARE(w.secondsLeft(now), qint64(24 * 3600 - 60));
