@@ -66,6 +66,7 @@ private slots:
     void otherButtons();
     void ticksFollowStatuses();
     void laidOutAsItComesLikeAllAtOnce();
+    void oldestDroppedUnderAFloodLikeAllAtOnce();
 
 private:
     ChatModel* m_model = nullptr;
@@ -286,6 +287,56 @@ void TestChatPreview::laidOutAsItComesLikeAllAtOnce()
             QCOMPARE(incremental.at(i).items.at(j).rect, whole.at(i).items.at(j).rect);
     }
     QVERIFY(incremental.at(6).status.contains(QStringLiteral("read"))); // wamid.b3
+}
+
+// Past the model's cap each new message drops the oldest. Between two layouts many come and go
+// (a flood): the blocks are moved up once for all of them, and end where a fresh layout puts them.
+void TestChatPreview::oldestDroppedUnderAFloodLikeAllAtOnce()
+{
+    const auto customerText = [](int i) {
+        return QJsonObject{
+            {QStringLiteral("from"), QStringLiteral("16505551234")},
+            {QStringLiteral("id"), QStringLiteral("wamid.f%1").arg(i)},
+            {QStringLiteral("timestamp"), QStringLiteral("1732500000")},
+            {QStringLiteral("type"), QStringLiteral("text")},
+            {QStringLiteral("text"),
+             QJsonObject{{QStringLiteral("body"),
+                          QStringLiteral("message %1%2").arg(i).arg(QString(i % 7 * 12, QLatin1Char('x')))}}}};
+    };
+    QVERIFY(
+        m_model->appendBusinessMessage(accepted(QStringLiteral("button-text-header.json"), QStringLiteral("wamid.t"))));
+    int n = 0;
+    for (; n < ChatModel::kMaxEntriesPerCustomer - 1; ++n)
+        QVERIFY(m_model->appendCustomerMessage(QStringLiteral("16505551234"), customerText(n), ApiFamily::Cloud));
+    (void)m_chat->blocks(); // laid out full
+    for (int round = 0; round < 5; ++round) {
+        for (int k = 0; k < 9 + round; ++k, ++n) // several come and go between two layouts
+            QVERIFY(m_model->appendCustomerMessage(QStringLiteral("16505551234"), customerText(n), ApiFamily::Cloud));
+        if (round == 2) { // and one of ours, ticked in the middle of the drops
+            QVERIFY(m_model->appendBusinessMessage(
+                accepted(QStringLiteral("button-text-header.json"), QStringLiteral("wamid.mid"))));
+            QVERIFY(m_model->appendCustomerMessage(QStringLiteral("16505551234"), customerText(n++), ApiFamily::Cloud));
+            QVERIFY(m_model->setStatus(QStringLiteral("wamid.mid"), QStringLiteral("read")));
+        }
+        (void)m_chat->blocks();
+    }
+    QCOMPARE(m_model->rowCount(), ChatModel::kMaxEntriesPerCustomer);
+    ChatPreview fresh;
+    fresh.resize(m_chat->size());
+    fresh.setModel(m_model);
+    const QList<ChatPreview::Block> incremental = m_chat->blocks();
+    const QList<ChatPreview::Block> whole = fresh.blocks();
+    QCOMPARE(incremental.size(), whole.size());
+    QCOMPARE(incremental.first().id, QStringLiteral("wamid.f%1").arg(n + 1 - ChatModel::kMaxEntriesPerCustomer));
+    for (int i = 0; i < whole.size(); ++i) {
+        QCOMPARE(incremental.at(i).row, whole.at(i).row);
+        QCOMPARE(incremental.at(i).id, whole.at(i).id);
+        QCOMPARE(incremental.at(i).rect, whole.at(i).rect);
+        QCOMPARE(incremental.at(i).bubble, whole.at(i).bubble);
+        QCOMPARE(incremental.at(i).items.size(), whole.at(i).items.size());
+        for (int j = 0; j < whole.at(i).items.size(); ++j)
+            QCOMPARE(incremental.at(i).items.at(j).rect, whole.at(i).items.at(j).rect);
+    }
 }
 
 QTEST_MAIN(TestChatPreview)

@@ -165,20 +165,23 @@ void ChatPreview::setModel(wa::ChatModel* model)
         });
         connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first) {
             m_scrolledUp = 0; // a new message: show it, as WhatsApp does
-            if (first < m_blocks.size())
+            if (first < m_blocks.size() - m_pendingDrop)
                 invalidate(); // not at the end
             update();
         });
         connect(model, &QAbstractItemModel::rowsRemoved, this, [this](const QModelIndex&, int first, int last) {
-            if (first == 0)
-                dropFirstBlocks(last + 1);
-            else
+            if (first == 0 && m_valid) {
+                m_pendingDrop += last + 1;
+                update();
+            } else {
                 invalidate();
+            }
         });
         connect(model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& topLeft) {
             // A tick or an answered message: lay out again from there on.
-            if (m_valid && topLeft.row() < m_blocks.size())
-                m_blocks.resize(topLeft.row());
+            const int index = topLeft.row() + m_pendingDrop;
+            if (m_valid && index < m_blocks.size())
+                m_blocks.resize(index);
             update();
         });
     }
@@ -202,6 +205,7 @@ void ChatPreview::setBusinessName(const QString& name)
 void ChatPreview::invalidate()
 {
     m_valid = false;
+    m_pendingDrop = 0;
     update();
 }
 
@@ -213,7 +217,11 @@ const QList<ChatPreview::Block>& ChatPreview::blocks() const
 
 void ChatPreview::ensureLayout() const
 {
-    // Messages only come at the end: those are laid out alone, not the whole conversation again.
+    // The oldest messages go from the start, new ones come at the end: neither lays out the whole
+    // conversation again.
+    if (m_valid && m_pendingDrop > 0)
+        dropFirstBlocks(m_pendingDrop);
+    m_pendingDrop = 0;
     if (!m_valid)
         layoutBlocks();
     else if (m_model && m_blocks.size() < m_model->rowCount())
@@ -255,10 +263,10 @@ void ChatPreview::appendBlocks() const
     m_contentHeight = y + 8;
 }
 
-void ChatPreview::dropFirstBlocks(int count)
+void ChatPreview::dropFirstBlocks(int count) const
 {
     if (!m_valid || count <= 0 || count >= m_blocks.size()) {
-        invalidate();
+        m_valid = false; // laid out again from the model
         return;
     }
     // The oldest messages left the conversation: the others move up, unchanged.
@@ -267,13 +275,14 @@ void ChatPreview::dropFirstBlocks(int count)
     for (Block& block : m_blocks) {
         block.row -= count;
         block.rect.translate(0, -delta);
-        block.bubble.translate(0, -delta);
-        block.quoteRect.translate(0, -delta);
+        if (!block.bubble.isNull()) // an empty one stays at the origin, as a fresh layout has it
+            block.bubble.translate(0, -delta);
+        if (!block.quoteRect.isNull())
+            block.quoteRect.translate(0, -delta);
         for (PhoneLayout::Item& item : block.items)
             item.rect.translate(0, -delta);
     }
     m_contentHeight -= delta;
-    update();
 }
 
 ChatPreview::Block ChatPreview::businessBlock(const wa::ChatEntry& entry, int row, qreal y) const

@@ -80,7 +80,7 @@ private:
     void ensureLayout() const;
     void layoutBlocks() const;
     void appendBlocks() const;
-    void dropFirstBlocks(int count);
+    void dropFirstBlocks(int count) const;
     Block businessBlock(const wa::ChatEntry& entry, int row, qreal y) const;
     Block customerBlock(const wa::ChatEntry& entry, int row, qreal y) const;
     PhoneLayout sheetLayout() const;
@@ -93,6 +93,10 @@ private:
     mutable qreal m_firstTop = 56; // where the first message starts, under the bar
     mutable PhoneLayout::Item m_bar;
     mutable bool m_valid = false;
+    // The oldest blocks whose messages left the model, dropped at the next layout: under a flood a
+    // message comes and the oldest goes many times between two paints, and the blocks are moved
+    // up once for all of them.
+    mutable int m_pendingDrop = 0;
     qreal m_scrolledUp = 0; // from the newest (bottom) part
     QString m_sheetFor;
     int m_selectedRow = -1;
