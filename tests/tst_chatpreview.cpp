@@ -3,7 +3,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QElapsedTimer>
 #include <QTest>
+#include <QWheelEvent>
 
 #include "ChatModel.h"
 #include "ChatPreview.h"
@@ -67,6 +69,8 @@ private slots:
     void ticksFollowStatuses();
     void laidOutAsItComesLikeAllAtOnce();
     void oldestDroppedUnderAFloodLikeAllAtOnce();
+    void onlyWhatIsShownIsLaidOutUnderAFlood();
+    void floodPaintedAtMostEveryFrame();
 
 private:
     ChatModel* m_model = nullptr;
@@ -337,6 +341,106 @@ void TestChatPreview::oldestDroppedUnderAFloodLikeAllAtOnce()
         for (int j = 0; j < whole.at(i).items.size(); ++j)
             QCOMPARE(incremental.at(i).items.at(j).rect, whole.at(i).items.at(j).rect);
     }
+}
+
+// Hundreds of messages between two frames: only the newest are laid out, the others when they are
+// scrolled into view, and what is painted is what a complete layout paints, at the bottom and
+// scrolled up.
+void TestChatPreview::onlyWhatIsShownIsLaidOutUnderAFlood()
+{
+    constexpr int kMessages = 600;
+    for (int i = 0; i < kMessages; ++i) {
+        if (i % 50 == 10) {
+            QVERIFY(m_model->appendBusinessMessage(
+                accepted(QStringLiteral("button-text-header.json"), QStringLiteral("wamid.bot%1").arg(i))));
+            continue;
+        }
+        const QJsonObject text{
+            {QStringLiteral("from"), QStringLiteral("16505551234")},
+            {QStringLiteral("id"), QStringLiteral("wamid.flood%1").arg(i)},
+            {QStringLiteral("timestamp"), QStringLiteral("1732500000")},
+            {QStringLiteral("type"), QStringLiteral("text")},
+            {QStringLiteral("text"),
+             QJsonObject{{QStringLiteral("body"),
+                          QStringLiteral("message %1 %2").arg(i).arg(QString(i % 9 * 20, QLatin1Char('w')))}}}};
+        QVERIFY(m_model->appendCustomerMessage(QStringLiteral("16505551234"), text, ApiFamily::Cloud));
+    }
+    const QImage lazy = m_chat->grab().toImage();
+    const int laidOut = m_chat->laidOutCount();
+    QVERIFY2(laidOut > 0 && laidOut < 80, qPrintable(QStringLiteral("%1 of %2 laid out").arg(laidOut).arg(kMessages)));
+
+    ChatPreview complete;
+    complete.resize(m_chat->size());
+    complete.setModel(m_model);
+    complete.show(); // its first resize event, which lays out anew, before the comparison
+    QVERIFY(QTest::qWaitForWindowExposed(&complete));
+    QCOMPARE(complete.blocks().size(), kMessages); // every one laid out
+    QCOMPARE(complete.laidOutCount(), kMessages);
+    QCOMPARE(lazy, complete.grab().toImage());
+
+    // Three screens up: laid out as they come into view, where the complete layout has them.
+    for (ChatPreview* chat : {m_chat, &complete}) {
+        QWheelEvent wheel(QPointF(100, 100), QPointF(100, 100), QPoint(), QPoint(0, 2 * 3 * 900), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(chat, &wheel);
+    }
+    const QImage scrolled = m_chat->grab().toImage();
+    QCOMPARE(complete.laidOutCount(), kMessages);
+    QVERIFY(complete.contentOffset() != m_chat->contentOffset()); // the same view, not the same estimates
+    QCOMPARE(scrolled, complete.grab().toImage());
+    QVERIFY(m_chat->laidOutCount() > laidOut);
+    QVERIFY(m_chat->laidOutCount() < kMessages);
+}
+
+namespace {
+class PaintCounter : public QObject
+{
+public:
+    explicit PaintCounter(const ChatModel* model)
+        : m_model(model)
+    {
+    }
+    int paints = 0;
+    int rowsPainted = 0; // the model's rows at the last paint
+    bool eventFilter(QObject*, QEvent* event) override
+    {
+        if (event->type() == QEvent::Paint) {
+            ++paints;
+            rowsPainted = m_model->rowCount();
+        }
+        return false;
+    }
+
+private:
+    const ChatModel* m_model;
+};
+} // namespace
+
+// Messages one after the other, each given its turn of the event loop (as the listener's batches
+// come): the chat is painted at most once a frame, and the last one is painted.
+void TestChatPreview::floodPaintedAtMostEveryFrame()
+{
+    PaintCounter counter(m_model);
+    m_chat->installEventFilter(&counter);
+    QElapsedTimer elapsed;
+    elapsed.start();
+    constexpr int kMessages = 60;
+    for (int i = 0; i < kMessages; ++i) {
+        const QJsonObject text{{QStringLiteral("from"), QStringLiteral("16505551234")},
+                               {QStringLiteral("id"), QStringLiteral("wamid.paint%1").arg(i)},
+                               {QStringLiteral("timestamp"), QStringLiteral("1732500000")},
+                               {QStringLiteral("type"), QStringLiteral("text")},
+                               {QStringLiteral("text"), QJsonObject{{QStringLiteral("body"), QStringLiteral("hi")}}}};
+        QVERIFY(m_model->appendCustomerMessage(QStringLiteral("16505551234"), text, ApiFamily::Cloud));
+        QCoreApplication::processEvents();
+    }
+    const qint64 ms = elapsed.elapsed();
+    const int allowed = 1 + int(ms / ChatPreview::kRepaintIntervalMs);
+    QVERIFY2(
+        counter.paints <= allowed,
+        qPrintable(QStringLiteral("%1 paints in %2 ms for %3 messages").arg(counter.paints).arg(ms).arg(kMessages)));
+    QTRY_COMPARE(counter.rowsPainted, kMessages); // the last one is painted, within a frame
+    QCOMPARE(m_chat->blocks().last().id, QStringLiteral("wamid.paint%1").arg(kMessages - 1));
 }
 
 QTEST_MAIN(TestChatPreview)

@@ -1,10 +1,13 @@
 #include "ChatPreview.h"
 
+#include <algorithm>
+
 #include <QFontMetricsF>
 #include <QJsonObject>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QTimer>
 #include <QWheelEvent>
 
 #include "ChatModel.h"
@@ -146,10 +149,20 @@ QString bubbleText(const wa::ChatEntry& entry)
 ChatPreview::ChatPreview(QWidget* parent)
     : QWidget(parent)
     , m_style(PhoneStyle::make(PhoneStyle::Platform::Android, PhoneStyle::Theme::Light))
+    , m_repaint(new QTimer(this))
 {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setFocusPolicy(Qt::ClickFocus);
     setMouseTracking(false);
+    m_repaint->setSingleShot(true);
+    m_repaint->setInterval(kRepaintIntervalMs);
+    connect(m_repaint, &QTimer::timeout, this, qOverload<>(&QWidget::update));
+}
+
+void ChatPreview::scheduleRepaint()
+{
+    if (!m_repaint->isActive())
+        m_repaint->start();
 }
 
 void ChatPreview::setModel(wa::ChatModel* model)
@@ -165,24 +178,27 @@ void ChatPreview::setModel(wa::ChatModel* model)
         });
         connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first) {
             m_scrolledUp = 0; // a new message: show it, as WhatsApp does
-            if (first < m_blocks.size() - m_pendingDrop)
-                invalidate(); // not at the end
-            update();
+            if (first < m_blocks.size() - m_pendingDrop) {
+                m_valid = false; // not at the end
+                m_pendingDrop = 0;
+            }
+            scheduleRepaint();
         });
         connect(model, &QAbstractItemModel::rowsRemoved, this, [this](const QModelIndex&, int first, int last) {
             if (first == 0 && m_valid) {
                 m_pendingDrop += last + 1;
-                update();
             } else {
-                invalidate();
+                m_valid = false;
+                m_pendingDrop = 0;
             }
+            scheduleRepaint();
         });
         connect(model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& topLeft) {
             // A tick or an answered message: lay out again from there on.
             const int index = topLeft.row() + m_pendingDrop;
             if (m_valid && index < m_blocks.size())
                 m_blocks.resize(index);
-            update();
+            scheduleRepaint();
         });
     }
     invalidate();
@@ -212,9 +228,87 @@ void ChatPreview::invalidate()
 const QList<ChatPreview::Block>& ChatPreview::blocks() const
 {
     ensureLayout();
+    realizeFrom(0);
     return m_blocks;
 }
 
+int ChatPreview::laidOutCount() const
+{
+    ensureLayout();
+    return int(std::count_if(m_blocks.cbegin(), m_blocks.cend(), [](const Block& b) { return b.exact; }));
+}
+
+ChatPreview::Block ChatPreview::blockFor(int row, qreal y) const
+{
+    const wa::ChatEntry* entry = m_model ? m_model->entryAt(row) : nullptr;
+    if (!entry)
+        return Block();
+    return entry->direction == wa::ChatEntry::Direction::FromBusiness ? businessBlock(*entry, row, y)
+                                                                      : customerBlock(*entry, row, y);
+}
+
+void ChatPreview::moveBlock(Block& block, qreal dy)
+{
+    block.rect.translate(0, dy);
+    if (!block.bubble.isNull()) // an empty one stays at the origin, as a fresh layout has it
+        block.bubble.translate(0, dy);
+    if (!block.quoteRect.isNull())
+        block.quoteRect.translate(0, dy);
+    for (PhoneLayout::Item& item : block.items)
+        item.rect.translate(0, dy);
+}
+
+void ChatPreview::realizeFrom(int first) const
+{
+    // One pass: each estimated message laid out where it stands, the ones after it moved by what
+    // the estimates were off so far.
+    qreal shift = 0;
+    for (int i = first; i < m_blocks.size(); ++i) {
+        Block& block = m_blocks[i];
+        if (!qFuzzyIsNull(shift))
+            moveBlock(block, shift);
+        if (block.exact)
+            continue;
+        Block exact = blockFor(block.row, block.rect.top());
+        shift += exact.rect.height() - block.rect.height();
+        block = std::move(exact);
+    }
+    m_contentHeight += shift;
+}
+
+void ChatPreview::realize(int index) const
+{
+    Block& estimated = m_blocks[index];
+    const Block exact = blockFor(estimated.row, estimated.rect.top());
+    const qreal delta = exact.rect.height() - estimated.rect.height();
+    estimated = exact;
+    if (qFuzzyIsNull(delta))
+        return;
+    for (int i = index + 1; i < m_blocks.size(); ++i)
+        moveBlock(m_blocks[i], delta);
+    m_contentHeight += delta;
+}
+
+void ChatPreview::realizeVisible() const
+{
+    ensureLayout();
+    // The chat hangs from its newest message: what is on screen and every message under it are
+    // laid out (the newest always are, so there is nothing to do unless the tester scrolled up).
+    // Laying them out moves the screen's content, so it is looked at again until it holds still.
+    for (;;) {
+        const qreal offset = contentOffset();
+        const qreal visibleTop = -offset;
+        int from = int(m_blocks.size());
+        bool estimated = false;
+        while (from > 0 && m_blocks.at(from - 1).rect.bottom() >= visibleTop) {
+            --from;
+            estimated = estimated || !m_blocks.at(from).exact;
+        }
+        if (!estimated)
+            return;
+        realizeFrom(from);
+    }
+}
 void ChatPreview::ensureLayout() const
 {
     // The oldest messages go from the start, new ones come at the end: neither lays out the whole
@@ -250,14 +344,42 @@ void ChatPreview::appendBlocks() const
 {
     qreal y = m_blocks.isEmpty() ? m_firstTop : m_blocks.last().rect.bottom() + kGap;
     if (m_model) {
-        for (int row = int(m_blocks.size()); row < m_model->rowCount(); ++row) {
-            const wa::ChatEntry* entry = m_model->entryAt(row);
+        const int first = int(m_blocks.size());
+        const int count = m_model->rowCount();
+        // Under a flood (a load test on the listener) hundreds of messages come between two
+        // frames, and most leave again (the model keeps the newest 2,000) before anyone scrolls up
+        // to them. So the newest, two screens' worth, are laid out now; the older new ones get the
+        // height of a laid-out neighbour and are laid out when they are shown (realizeVisible) or
+        // asked for (blocks()).
+        const qreal budget = 2.0 * qMax(height(), 320);
+        QList<Block> newest; // laid out at y = 0, newest first
+        qreal newestHeight = 0;
+        int row = count - 1;
+        for (; row >= first && newestHeight < budget; --row) {
+            Block block = blockFor(row, 0);
+            if (block.row < 0)
+                continue;
+            newestHeight += block.rect.height() + kGap;
+            newest.append(block);
+        }
+        const qreal estimate = newest.isEmpty() ? 64 : newest.last().rect.height();
+        for (int r = first; r <= row; ++r) {
+            const wa::ChatEntry* entry = m_model->entryAt(r);
             if (!entry)
                 continue;
-            Block block = entry->direction == wa::ChatEntry::Direction::FromBusiness ? businessBlock(*entry, row, y)
-                                                                                     : customerBlock(*entry, row, y);
+            Block block;
+            block.row = r;
+            block.id = entry->id;
+            block.fromBusiness = entry->direction == wa::ChatEntry::Direction::FromBusiness;
+            block.exact = false;
+            block.rect = QRectF(0, y, qMax(width(), 240), estimate);
             y = block.rect.bottom() + kGap;
             m_blocks.append(block);
+        }
+        for (auto it = newest.rbegin(); it != newest.rend(); ++it) {
+            moveBlock(*it, y);
+            y = it->rect.bottom() + kGap;
+            m_blocks.append(*it);
         }
     }
     m_contentHeight = y + 8;
@@ -274,13 +396,7 @@ void ChatPreview::dropFirstBlocks(int count) const
     m_blocks.remove(0, count);
     for (Block& block : m_blocks) {
         block.row -= count;
-        block.rect.translate(0, -delta);
-        if (!block.bubble.isNull()) // an empty one stays at the origin, as a fresh layout has it
-            block.bubble.translate(0, -delta);
-        if (!block.quoteRect.isNull())
-            block.quoteRect.translate(0, -delta);
-        for (PhoneLayout::Item& item : block.items)
-            item.rect.translate(0, -delta);
+        moveBlock(block, -delta);
     }
     m_contentHeight -= delta;
 }
@@ -405,9 +521,13 @@ PhoneLayout ChatPreview::sheetLayout() const
 {
     if (m_sheetFor.isEmpty())
         return {};
-    for (const Block& block : blocks()) {
-        if (block.id != m_sheetFor)
+    ensureLayout();
+    for (int i = 0; i < m_blocks.size(); ++i) {
+        if (m_blocks.at(i).id != m_sheetFor)
             continue;
+        if (!m_blocks.at(i).exact)
+            realize(i);
+        const Block& block = m_blocks.at(i);
         PhoneLayout::State state;
         state.sheetOpen = true;
         state.selectedRow = m_selectedRow;
@@ -452,7 +572,7 @@ void ChatPreview::closeSheet()
 
 void ChatPreview::paintEvent(QPaintEvent*)
 {
-    ensureLayout();
+    realizeVisible();
     QPainter p(this);
     // The wallpaper and the bar, painted as the composer's preview paints them.
     PhoneLayout frame;
@@ -571,8 +691,9 @@ void ChatPreview::mousePressEvent(QMouseEvent* event)
         }
         return;
     }
+    realizeVisible(); // what was painted
     const QPointF content = at - QPointF(0, contentOffset());
-    for (const Block& block : blocks()) {
+    for (const Block& block : std::as_const(m_blocks)) {
         if (!block.fromBusiness || !block.rect.contains(content))
             continue;
         PhoneLayout only;

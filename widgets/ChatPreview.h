@@ -9,17 +9,26 @@
 #include "PhoneLayout.h"
 #include "PhoneStyle.h"
 
+class QTimer;
+
 // The sandbox conversation on the phone, as the customer sees it: the bot's messages on the left,
 // each laid out and painted like the composer's preview (PhoneLayout) and fully interactive — reply
 // buttons, the list's bottom sheet with Send, CTA, location and flow buttons —, the customer's own
 // messages on the right. Under each bot message its delivery as Meta reported it (✓ sent, ✓✓
 // delivered, blue ✓✓ read, failed); under each customer message how its webhook reached the bot.
-// Scrolled to the newest message unless the tester scrolled up.
+// Scrolled to the newest message unless the tester scrolled up. Under a flood (a load test on the
+// listener, thousands of messages a second) it stays light: what the model says is painted at most
+// once a frame, only the newest messages and those scrolled into view are laid out, and the oldest
+// leave once per layout.
 class ChatPreview : public QWidget
 {
     Q_OBJECT
 
 public:
+    // What the model says is painted at most this often (60 frames a second): a flood of messages
+    // is many changes between two frames.
+    static constexpr int kRepaintIntervalMs = 16;
+
     // One laid-out message of the conversation, in content coordinates (0 = top of the chat).
     struct Block
     {
@@ -37,6 +46,9 @@ public:
         QString status;     // the line under the message
         QColor statusColor; // its colour
         bool active = true; // its buttons still work
+        // False for a message not laid out yet: only its row, id and an estimated rect are known
+        // (see appendBlocks). blocks() lays out every one.
+        bool exact = true;
     };
 
     explicit ChatPreview(QWidget* parent = nullptr);
@@ -46,7 +58,10 @@ public:
     void setPhoneStyle(PhoneStyle::Platform platform, PhoneStyle::Theme theme);
     void setBusinessName(const QString& name);
 
+    // Every message, laid out (the ones never shown are laid out now).
     const QList<Block>& blocks() const;
+    // How many messages are laid out, for tests: under a flood, only those shown are.
+    int laidOutCount() const;
     // The top of the content in widget coordinates (negative when the chat is taller than the widget).
     qreal contentOffset() const;
     // The list sheet shown over the chat, for the message of that id ("" when closed).
@@ -77,10 +92,20 @@ protected:
 
 private:
     void invalidate();
+    void scheduleRepaint(); // within kRepaintIntervalMs
     void ensureLayout() const;
     void layoutBlocks() const;
     void appendBlocks() const;
     void dropFirstBlocks(int count) const;
+    Block blockFor(int row, qreal y) const; // laid out at y; a default Block when the row has no entry
+    static void moveBlock(Block& block, qreal dy);
+    // Lays out the message at `index` where its estimate was; the ones after it move by the
+    // difference.
+    void realize(int index) const;
+    // Lays out every estimated message from `first` on, in one pass.
+    void realizeFrom(int first) const;
+    // Lays out the messages on screen and under it (for painting and tapping).
+    void realizeVisible() const;
     Block businessBlock(const wa::ChatEntry& entry, int row, qreal y) const;
     Block customerBlock(const wa::ChatEntry& entry, int row, qreal y) const;
     PhoneLayout sheetLayout() const;
@@ -88,6 +113,7 @@ private:
 
     QPointer<wa::ChatModel> m_model;
     PhoneStyle m_style;
+    QTimer* m_repaint;
     mutable QList<Block> m_blocks;
     mutable qreal m_contentHeight = 0;
     mutable qreal m_firstTop = 56; // where the first message starts, under the bar
