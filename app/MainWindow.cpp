@@ -19,6 +19,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenu>
+#include <QProgressDialog>
 #include <QMenuBar>
 #include <QSaveFile>
 #include <QScrollArea>
@@ -44,6 +45,7 @@
 #include "StatusScheduler.h"
 #include "WebhookDeliverer.h"
 #include "EventConsole.h"
+#include "EventExporter.h"
 #include "EventTableModel.h"
 #include "ExchangeView.h"
 #include "HistoryView.h"
@@ -1060,16 +1062,54 @@ QWidget* MainWindow::buildConsole()
     };
     connect(exportMenu, &QMenu::aboutToShow, this, updateExportMenu);
     connect(m_console, &EventConsole::selectedCountChanged, this, updateExportMenu);
+    // The selected events are written at once; all shown (maybe 100,000) in the exporter's
+    // thread, with a progress dialog that can cancel, while the window goes on.
+    m_exporter = new wa::EventExporter(this);
+    connect(m_exporter, &wa::EventExporter::finished, this, [this](bool ok, int written, const QString& error) {
+        if (m_exportProgress)
+            m_exportProgress->deleteLater();
+        if (ok)
+            statusBar()->showMessage(
+                tr("Exported %1 events to %2").arg(written).arg(QDir::toNativeSeparators(m_exportFileName)), 8000);
+        else if (error.startsWith(QLatin1String("Cancelled")))
+            statusBar()->showMessage(error, 8000);
+        else
+            QMessageBox::warning(this, tr("Cannot export"), error);
+    });
+    connect(m_exporter, &wa::EventExporter::progress, this, [this](int written, int total) {
+        if (!m_exportProgress)
+            return;
+        m_exportProgress->setMaximum(total);
+        m_exportProgress->setValue(written);
+    });
     const auto exportEvents = [this](EventConsole::ExportScope scope) {
+        if (m_exporter->isRunning()) {
+            statusBar()->showMessage(tr("An export is running: wait for it or cancel it."), 4000);
+            return;
+        }
         const QString fileName = askExportFileName();
         if (fileName.isEmpty())
             return;
         QString error;
-        if (!m_console->exportJsonLines(fileName, scope, &error)) {
+        if (scope == EventConsole::ExportScope::Selected) {
+            if (!m_console->exportJsonLines(fileName, scope, &error))
+                QMessageBox::warning(this, tr("Cannot export"), error);
+            else
+                statusBar()->showMessage(tr("Exported to %1").arg(QDir::toNativeSeparators(fileName)), 8000);
+            return;
+        }
+        m_exportFileName = fileName;
+        if (!m_exporter->start(m_events->path(), m_console->model()->filter(), fileName, &error)) {
             QMessageBox::warning(this, tr("Cannot export"), error);
             return;
         }
-        statusBar()->showMessage(tr("Exported to %1").arg(QDir::toNativeSeparators(fileName)), 8000);
+        m_exportProgress = new QProgressDialog(tr("Exporting events to %1…").arg(QDir::toNativeSeparators(fileName)),
+                                               tr("Cancel"), 0, m_console->model()->rowCount(), this);
+        m_exportProgress->setWindowTitle(tr("Export"));
+        m_exportProgress->setMinimumDuration(500); // a short export shows nothing
+        m_exportProgress->setAutoClose(false);
+        m_exportProgress->setAutoReset(false);
+        connect(m_exportProgress, &QProgressDialog::canceled, m_exporter, &wa::EventExporter::cancel);
     };
     connect(m_exportSelected, &QAction::triggered, this,
             [exportEvents] { exportEvents(EventConsole::ExportScope::Selected); });

@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 #include <QMainWindow>
+#include <QPointer>
 #include <QUrl>
 #include <QMessageBox>
 
@@ -35,9 +36,11 @@ class QLabel;
 class QMenu;
 class QTimer;
 class QUndoStack;
+class QProgressDialog;
 
 namespace wa {
 class ComposerDocument;
+class EventExporter;
 class EventStore;
 class FindingsModel;
 class ChatModel;
@@ -214,6 +217,9 @@ private:
     QLabel* m_listenState = nullptr;
     QAction* m_exportSelected = nullptr;
     QAction* m_exportShown = nullptr;
+    wa::EventExporter* m_exporter = nullptr;
+    QPointer<QProgressDialog> m_exportProgress;
+    QString m_exportFileName;
     QString m_listenError; // why the last Listen failed, said until the next one
     QTimer* m_windowClock;
     QString m_windowContact; // the recipient the note was computed for

@@ -15,6 +15,7 @@
 #include <QTest>
 #include <QTreeView>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QUndoStack>
 #include <QSslSocket>
 #include <QTcpServer>
@@ -669,7 +670,8 @@ void TestMainWindow::listenerShowsEventsInTheConsole()
     QCOMPARE(QJsonDocument::fromJson(written.first()).object().value(QStringLiteral("kind")).toString(),
              QStringLiteral("location"));
     lines.close();
-    window.exportShownAction()->trigger();
+    window.exportShownAction()->trigger(); // in the exporter's thread
+    QTRY_VERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("Exported ")));
     QVERIFY(lines.open(QIODevice::ReadOnly));
     QCOMPARE(lines.readAll().trimmed().split('\n').size(), window.console()->model()->rowCount());
     // filter by kind
