@@ -21,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include "CurlCommand.h"
+#include "EventExporter.h"
 #include "EventStore.h"
 #include "EventTableModel.h"
 
@@ -209,14 +210,18 @@ bool EventConsole::exportJsonLines(const QString& fileName, ExportScope scope, Q
         *error = tr("Nothing written to %1: no event is selected.").arg(fileName);
         return false;
     }
+    if (scope == ExportScope::Shown) {
+        // What the table shows, read from the store's file in pages (the table's cache of the rows
+        // on screen stays as it is); the window does the same in the exporter's thread.
+        int written = 0;
+        return wa::EventExporter::exportTo(m_store->path(), m_model->filter(), fileName, {}, &written, error);
+    }
     QSaveFile file(fileName);
     if (!file.open(QIODevice::WriteOnly)) {
         *error = tr("Cannot write %1: %2").arg(fileName, file.errorString());
         return false;
     }
-    const bool written =
-        scope == ExportScope::Selected ? writeSelected(&file, fileName, error) : writeShown(&file, fileName, error);
-    if (!written) {
+    if (!writeSelected(&file, fileName, error)) {
         file.cancelWriting(); // the file, if there was one, stays as it was
         return false;
     }
@@ -244,32 +249,6 @@ bool EventConsole::writeSelected(QIODevice* file, const QString& fileName, QStri
                 *error = tr("Cannot write %1: %2").arg(fileName, file->errorString());
                 return false;
             }
-        }
-    }
-    return true;
-}
-
-bool EventConsole::writeShown(QIODevice* file, const QString& fileName, QString* error) const
-{
-    // What the table shows; the store is read directly, in pages larger than the table's, so that
-    // the table's cache of the rows on screen stays as it is.
-    const wa::EventFilter filter = m_model->filter();
-    const int total = m_model->rowCount();
-    for (int offset = 0; offset < total; offset += kExportPageSize) {
-        const int wanted = std::min(kExportPageSize, total - offset);
-        const QList<wa::StoredEvent> page = m_store->fetch(filter, offset, wanted);
-        for (const wa::StoredEvent& stored : page) {
-            const QByteArray line = jsonLine(stored);
-            if (file->write(line) != line.size()) {
-                *error = tr("Cannot write %1: %2").arg(fileName, file->errorString());
-                return false;
-            }
-        }
-        if (page.size() < wanted) {
-            if (m_store->count(filter) < total)
-                break; // cleared meanwhile: what remains is written
-            *error = tr("Cannot write %1: reading the event store failed (%2).").arg(fileName, m_store->lastError());
-            return false;
         }
     }
     return true;

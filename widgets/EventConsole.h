@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include "EventExporter.h"
+
 #include "StoredRequest.h"
 
 class QComboBox;
@@ -28,7 +30,7 @@ public:
     // What an export writes: the selected events, or every event the filter shows.
     enum class ExportScope { Selected, Shown };
     // Events read from the store per query while exporting what the filter shows.
-    static constexpr int kExportPageSize = 1000;
+    static constexpr int kExportPageSize = wa::EventExporter::kPageSize;
 
     explicit EventConsole(wa::EventStore* store, QWidget* parent = nullptr);
 
@@ -65,7 +67,6 @@ signals:
 private:
     void applyFilter();
     void showSelected();
-    bool writeShown(QIODevice* file, const QString& fileName, QString* error) const;
     bool writeSelected(QIODevice* file, const QString& fileName, QString* error) const;
 
     wa::EventStore* m_store;
