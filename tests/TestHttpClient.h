@@ -22,6 +22,18 @@ struct Response
     QByteArray body;
 };
 
+// A webhook POST to /webhook as Meta sends it: JSON, signed when `signature` is not null.
+inline QByteArray post(const QByteArray& body, const QByteArray& signature, bool keepAlive = true)
+{
+    QByteArray request = "POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+    if (!signature.isNull())
+        request += "X-Hub-Signature-256: " + signature + "\r\n";
+    if (!keepAlive)
+        request += "Connection: close\r\n";
+    request += "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    return request;
+}
+
 // Every complete response in `bytes`.
 inline QList<Response> responsesIn(const QByteArray& bytes)
 {

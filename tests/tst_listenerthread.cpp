@@ -38,14 +38,6 @@ QByteArray textBody(int n)
     return body.replace(kSampleId, "wamid.thread." + QByteArray::number(n));
 }
 
-QByteArray post(const QByteArray& body, const QByteArray& signature)
-{
-    QByteArray request = "POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
-    if (!signature.isNull())
-        request += "X-Hub-Signature-256: " + signature + "\r\n";
-    return request + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
-}
-
 QList<WebhookEvent> eventsOf(const QSignalSpy& spy)
 {
     QList<WebhookEvent> all;
@@ -55,6 +47,7 @@ QList<WebhookEvent> eventsOf(const QSignalSpy& spy)
 }
 
 using TestHttpClient::Client;
+using TestHttpClient::post;
 using TestHttpClient::Response;
 
 } // namespace

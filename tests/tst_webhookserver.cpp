@@ -30,17 +30,6 @@ QByteArray readSample(const QString& name)
     return file.readAll();
 }
 
-QByteArray post(const QByteArray& body, const QByteArray& signature, bool keepAlive = true)
-{
-    QByteArray request = "POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
-    if (!signature.isNull())
-        request += "X-Hub-Signature-256: " + signature + "\r\n";
-    if (!keepAlive)
-        request += "Connection: close\r\n";
-    request += "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
-    return request;
-}
-
 // A request line in `version`, with a Connection header when `connection` is not null.
 QByteArray request(const QByteArray& method, const QByteArray& target, const QByteArray& version,
                    const QByteArray& connection, const QByteArray& headers = {}, const QByteArray& body = {})
@@ -68,6 +57,7 @@ QByteArray connectionHeader(const QByteArray& head)
 }
 
 using TestHttpClient::Client;
+using TestHttpClient::post;
 using TestHttpClient::Response;
 using TestHttpClient::responsesIn;
 
