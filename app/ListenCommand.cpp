@@ -1,7 +1,6 @@
 #include "ListenCommand.h"
 
 #include <algorithm>
-#include <csignal>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -15,18 +14,12 @@
 #include <QTimer>
 
 #include "EventStore.h"
+#include "StopOnSignal.h"
 #include "WebhookServer.h"
 
 namespace {
 
 enum ExitCode { Stopped = 0, Failed = 2 };
-
-volatile std::sig_atomic_t g_stop = 0;
-
-void requestStop(int)
-{
-    g_stop = 1;
-}
 
 QString defaultDatabase()
 {
@@ -149,14 +142,7 @@ int ListenCommand::run(const QStringList& arguments, QTextStream& out, QTextStre
         << store.path() << '\n';
     err.flush();
 
-    std::signal(SIGINT, requestStop);
-    std::signal(SIGTERM, requestStop);
-    QTimer stopCheck;
-    QObject::connect(&stopCheck, &QTimer::timeout, &stopCheck, [] {
-        if (g_stop)
-            QCoreApplication::quit();
-    });
-    stopCheck.start(100);
+    const StopOnSignal stopOnSignal;
     // WA_LISTEN_LOOP_PROBE=1 (for bench/listener_load.sh): a 5 ms timer measures the longest time
     // the event loop went without running it, beyond those 5 ms.
     constexpr qint64 probeIntervalMs = 5;

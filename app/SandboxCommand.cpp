@@ -1,7 +1,5 @@
 #include "SandboxCommand.h"
 
-#include <csignal>
-
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
@@ -10,12 +8,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
-#include <QTimer>
 #include <QUrl>
 
 #include "MessageCodec.h"
 #include "SandboxServer.h"
 #include "StatusScheduler.h"
+#include "StopOnSignal.h"
 #include "WebhookDeliverer.h"
 
 namespace {
@@ -23,13 +21,6 @@ namespace {
 enum ExitCode { Stopped = 0, Failed = 2 };
 
 constexpr int kSummaryChars = 60; // of a message's text in a log line
-
-volatile std::sig_atomic_t g_stop = 0;
-
-void requestStop(int)
-{
-    g_stop = 1;
-}
 
 QString elided(const QString& text)
 {
@@ -466,14 +457,7 @@ int SandboxCommand::run(const QStringList& arguments, QTextStream& out, QTextStr
         << (sandbox.strictWindow() ? "; strict 24-hour window" : "") << '\n';
     err.flush();
 
-    std::signal(SIGINT, requestStop);
-    std::signal(SIGTERM, requestStop);
-    QTimer stopCheck;
-    QObject::connect(&stopCheck, &QTimer::timeout, &stopCheck, [] {
-        if (g_stop)
-            QCoreApplication::quit();
-    });
-    stopCheck.start(100);
+    const StopOnSignal stopOnSignal;
     QCoreApplication::exec();
     sandbox.close();
     scheduler.cancelPending();
