@@ -8,18 +8,11 @@
 #include <QTest>
 
 #include "WebhookSignature.h"
+#include "TestSamples.h"
 
 namespace {
 
 const QByteArray kSecret = "listen-secret";
-
-QByteArray readSample(const QString& name)
-{
-    QFile file(QStringLiteral(WA_SAMPLES_DIR "/webhooks/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(name));
-    return file.readAll();
-}
 
 // `wa-composer listen` as a real process, on a free port of 127.0.0.1.
 class Listener
@@ -119,9 +112,9 @@ void TestListenCommand::jsonLines()
                       m_dir.filePath(QStringLiteral("json.sqlite")));
     const quint16 port = listener.waitPort();
     QVERIFY2(port > 0, listener.err.constData());
-    const QByteArray reply = readSample(QStringLiteral("cloud-button-reply.json"));
+    const QByteArray reply = TestSamples::webhook(QStringLiteral("cloud-button-reply.json"));
     QCOMPARE(postTo(port, reply, wa::WebhookSignature::sign(reply, kSecret)), 200);
-    const QByteArray batch = readSample(QStringLiteral("cloud-batch.json"));
+    const QByteArray batch = TestSamples::webhook(QStringLiteral("cloud-batch.json"));
     QCOMPARE(postTo(port, batch, wa::WebhookSignature::sign(batch, kSecret)), 200);
     QCOMPARE(postTo(port, reply, wa::WebhookSignature::sign(reply, kSecret)), 200); // Meta retries
     const QList<QJsonObject> lines = listener.waitLines(6);
@@ -147,7 +140,7 @@ void TestListenCommand::humanLinesAndRejection()
                       m_dir.filePath(QStringLiteral("human.sqlite")));
     const quint16 port = listener.waitPort();
     QVERIFY(port > 0);
-    const QByteArray text = readSample(QStringLiteral("cloud-text.json"));
+    const QByteArray text = TestSamples::webhook(QStringLiteral("cloud-text.json"));
     QCOMPARE(postTo(port, text, QByteArray("sha256=0000")), 403);
     QCOMPARE(postTo(port, text, wa::WebhookSignature::sign(text, kSecret)), 200);
     listener.waitLines(2);
@@ -160,7 +153,7 @@ void TestListenCommand::humanLinesAndRejection()
 void TestListenCommand::storedAcrossRestarts()
 {
     const QString db = m_dir.filePath(QStringLiteral("restart.sqlite"));
-    const QByteArray text = readSample(QStringLiteral("cloud-text.json"));
+    const QByteArray text = TestSamples::webhook(QStringLiteral("cloud-text.json"));
     {
         Listener first({QStringLiteral("--json")}, db);
         const quint16 port = first.waitPort();

@@ -12,6 +12,7 @@
 #include "ListenerThread.h"
 #include "TestHttpClient.h"
 #include "WebhookSignature.h"
+#include "TestSamples.h"
 
 using namespace wa;
 
@@ -23,18 +24,10 @@ namespace {
 const QByteArray kSecret = "test-app-secret";
 const QByteArray kSampleId = "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=";
 
-QByteArray readSample(const QString& name)
-{
-    QFile file(QStringLiteral(WA_SAMPLES_DIR "/webhooks/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(name));
-    return file.readAll();
-}
-
 // The text sample with message id `n` of its own.
 QByteArray textBody(int n)
 {
-    QByteArray body = readSample(QStringLiteral("cloud-text.json"));
+    QByteArray body = TestSamples::webhook(QStringLiteral("cloud-text.json"));
     return body.replace(kSampleId, "wamid.thread." + QByteArray::number(n));
 }
 

@@ -7,18 +7,11 @@
 
 #include "MessageCodec.h"
 #include "Validator.h"
+#include "TestSamples.h"
 
 using namespace wa;
 
 namespace {
-
-QByteArray readSample(const QString& relative)
-{
-    QFile file(QStringLiteral(WA_SAMPLES_DIR "/") + relative);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read sample %s", qPrintable(file.fileName()));
-    return file.readAll();
-}
 
 QJsonObject parse(const QByteArray& json)
 {
@@ -100,7 +93,7 @@ void TestMessageCodec::roundTripSamples_data()
 void TestMessageCodec::roundTripSamples()
 {
     QFETCH(QString, file);
-    const QByteArray bytes = readSample(QStringLiteral("messages/") + file);
+    const QByteArray bytes = TestSamples::read(QStringLiteral("messages/") + file);
     const DecodeResult decoded = MessageCodec::decode(bytes);
     QVERIFY2(decoded.ok(), qPrintable(decoded.error.message));
     QVERIFY(decoded.message->typeMismatches.empty());
@@ -123,7 +116,7 @@ void TestMessageCodec::detectFamily()
 {
     QFETCH(QString, file);
     QFETCH(ApiFamily, family);
-    const DecodeResult decoded = MessageCodec::decode(readSample(QStringLiteral("messages/") + file));
+    const DecodeResult decoded = MessageCodec::decode(TestSamples::read(QStringLiteral("messages/") + file));
     QVERIFY(decoded.ok());
     QCOMPARE(decoded.message->family, family);
 }
@@ -138,7 +131,7 @@ void TestMessageCodec::unknownFieldsSurvive()
     QFETCH(QString, file);
     int added = 0;
     const QJsonObject decorated =
-        withUnknownKeys(parse(readSample(QStringLiteral("messages/") + file)), &added).toObject();
+        withUnknownKeys(parse(TestSamples::read(QStringLiteral("messages/") + file)), &added).toObject();
     QVERIFY(added > 3);
     const Message message = MessageCodec::fromJson(decorated);
     QCOMPARE(MessageCodec::toJson(message), decorated);
@@ -148,7 +141,7 @@ void TestMessageCodec::unknownFieldsSurviveAnEdit()
 {
     int added = 0;
     const QJsonObject decorated =
-        withUnknownKeys(parse(readSample(QStringLiteral("messages/list-takeout-menu.json"))), &added).toObject();
+        withUnknownKeys(parse(TestSamples::read(QStringLiteral("messages/list-takeout-menu.json"))), &added).toObject();
     Message message = MessageCodec::fromJson(decorated);
     QVERIFY(message.interactive && message.interactive->action && message.interactive->action->sections);
     (*(*message.interactive->action->sections)[1].rows)[0].title = QStringLiteral("Pork rice");
@@ -163,7 +156,7 @@ void TestMessageCodec::unknownFieldsSurviveAnEdit()
 
 void TestMessageCodec::convertCloudToOnPremises()
 {
-    const QJsonObject cloud = parse(readSample(QStringLiteral("messages/cta-url.json")));
+    const QJsonObject cloud = parse(TestSamples::read(QStringLiteral("messages/cta-url.json")));
     const Message message = MessageCodec::fromJson(cloud);
     QCOMPARE(message.family, ApiFamily::Cloud);
     const QJsonObject onPrem = MessageCodec::toJson(message, ApiFamily::OnPremises);
@@ -180,7 +173,7 @@ void TestMessageCodec::convertCloudToOnPremises()
 
 void TestMessageCodec::convertOnPremisesToCloud()
 {
-    const QJsonObject onPrem = parse(readSample(QStringLiteral("messages/button-video-header-onprem.json")));
+    const QJsonObject onPrem = parse(TestSamples::read(QStringLiteral("messages/button-video-header-onprem.json")));
     const Message message = MessageCodec::fromJson(onPrem);
     QCOMPARE(message.family, ApiFamily::OnPremises);
     const QJsonObject cloud = MessageCodec::toJson(message, ApiFamily::Cloud);
@@ -356,7 +349,7 @@ void TestMessageCodec::convertBetweenFamilies_data()
 void TestMessageCodec::convertBetweenFamilies()
 {
     QFETCH(QString, sample);
-    const DecodeResult decoded = MessageCodec::decode(readSample(sample));
+    const DecodeResult decoded = MessageCodec::decode(TestSamples::read(sample));
     QVERIFY(decoded.ok());
     for (const ApiFamily family : {ApiFamily::Cloud, ApiFamily::OnPremises}) {
         const Message converted = MessageCodec::convert(*decoded.message, family);

@@ -17,6 +17,7 @@
 #include "SecretStore.h"
 #include "SendHistory.h"
 #include "WebhookEventParser.h"
+#include "TestSamples.h"
 
 using namespace wa;
 
@@ -160,10 +161,7 @@ WebhookEvent status(const QString& messageId, const QString& value, qint64 secon
 
 QList<WebhookEvent> sampleEvents(const QString& name)
 {
-    QFile file(QStringLiteral(WA_SAMPLES_DIR "/webhooks/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(name));
-    return WebhookEventParser::parse(file.readAll()).events;
+    return WebhookEventParser::parse(TestSamples::webhook(name)).events;
 }
 
 } // namespace

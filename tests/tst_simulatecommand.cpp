@@ -12,6 +12,7 @@
 #include "SandboxServer.h"
 #include "WebhookEventParser.h"
 #include "WebhookServer.h"
+#include "TestSamples.h"
 
 using namespace wa;
 
@@ -22,10 +23,7 @@ const QString kAnswered = QStringLiteral("wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJBRkU3
 
 QJsonObject readSample(const QString& name)
 {
-    QFile file(QStringLiteral(WA_SAMPLES_DIR "/webhooks/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(name));
-    return QJsonDocument::fromJson(file.readAll()).object();
+    return QJsonDocument::fromJson(TestSamples::webhook(name)).object();
 }
 
 QStringList shapeOf(const QJsonObject& root)

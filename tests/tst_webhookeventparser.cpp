@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include "WebhookEventParser.h"
+#include "TestSamples.h"
 
 using namespace wa;
 
@@ -48,14 +49,6 @@ private slots:
 namespace {
 
 using Kind = WebhookEvent::Kind;
-
-QByteArray readSample(const QString& name)
-{
-    QFile file(QStringLiteral(WA_SAMPLES_DIR "/webhooks/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read sample %s", qPrintable(file.fileName()));
-    return file.readAll();
-}
 
 QJsonDocument document(const QByteArray& json)
 {
@@ -301,7 +294,7 @@ void TestWebhookEventParser::samples()
 {
     QFETCH(QString, file);
     QFETCH(QJsonArray, expected);
-    const QByteArray body = readSample(file);
+    const QByteArray body = TestSamples::webhook(file);
     const WebhookParseResult result = WebhookEventParser::parse(body);
     QVERIFY2(result.ok(), qPrintable(result.error));
     const QString mismatch = eventsMismatch(result.events, expected);
@@ -669,27 +662,33 @@ void TestWebhookEventParser::toJsonShape_data()
     QTest::addColumn<QByteArray>("body");   // empty: an event made by the caller (verification, rejected)
     QTest::addColumn<QJsonObject>("types"); // the kind's own keys and their JSON types
 
-    QTest::newRow("text") << QStringLiteral("text") << readSample(QStringLiteral("cloud-text.json"))
+    QTest::newRow("text") << QStringLiteral("text") << TestSamples::webhook(QStringLiteral("cloud-text.json"))
                           << object(R"js({"text":"object"})js");
     QTest::newRow("button_reply") << QStringLiteral("button_reply")
-                                  << readSample(QStringLiteral("cloud-button-reply.json"))
+                                  << TestSamples::webhook(QStringLiteral("cloud-button-reply.json"))
                                   << object(R"js({"button_reply":"object"})js");
-    QTest::newRow("list_reply") << QStringLiteral("list_reply") << readSample(QStringLiteral("cloud-list-reply.json"))
+    QTest::newRow("list_reply") << QStringLiteral("list_reply")
+                                << TestSamples::webhook(QStringLiteral("cloud-list-reply.json"))
                                 << object(R"js({"list_reply":"object"})js");
-    QTest::newRow("nfm_reply") << QStringLiteral("nfm_reply") << readSample(QStringLiteral("cloud-nfm-reply.json"))
+    QTest::newRow("nfm_reply") << QStringLiteral("nfm_reply")
+                               << TestSamples::webhook(QStringLiteral("cloud-nfm-reply.json"))
                                << object(R"js({"nfm_reply":"object"})js");
-    QTest::newRow("location") << QStringLiteral("location") << readSample(QStringLiteral("cloud-location.json"))
+    QTest::newRow("location") << QStringLiteral("location")
+                              << TestSamples::webhook(QStringLiteral("cloud-location.json"))
                               << object(R"js({"location":"object"})js");
-    QTest::newRow("button") << QStringLiteral("button") << readSample(QStringLiteral("cloud-template-button.json"))
+    QTest::newRow("button") << QStringLiteral("button")
+                            << TestSamples::webhook(QStringLiteral("cloud-template-button.json"))
                             << object(R"js({"button":"object"})js");
     QTest::newRow("media") << QStringLiteral("media")
                            << cloudMessage(R"js("type":"image","image":{"id":"1","mime_type":"image/jpeg"})js")
                            << object(R"js({"media":"object"})js");
-    QTest::newRow("status") << QStringLiteral("status") << readSample(QStringLiteral("cloud-status-sent.json"))
+    QTest::newRow("status") << QStringLiteral("status")
+                            << TestSamples::webhook(QStringLiteral("cloud-status-sent.json"))
                             << object(R"js({"status":"string","conversation":"object","pricing":"object"})js");
-    QTest::newRow("status failed") << QStringLiteral("status") << readSample(QStringLiteral("cloud-status-failed.json"))
+    QTest::newRow("status failed") << QStringLiteral("status")
+                                   << TestSamples::webhook(QStringLiteral("cloud-status-failed.json"))
                                    << object(R"js({"status":"string","errors":"array"})js");
-    QTest::newRow("error") << QStringLiteral("error") << readSample(QStringLiteral("cloud-errors.json"))
+    QTest::newRow("error") << QStringLiteral("error") << TestSamples::webhook(QStringLiteral("cloud-errors.json"))
                            << object(R"js({"errors":"array"})js");
     QTest::newRow("unknown") << QStringLiteral("unknown") << QByteArray(R"js({"hello":"world"})js")
                              << object(R"js({"payload":"object"})js");

@@ -8,6 +8,7 @@
 #include "JsonShape.h"
 #include "WebhookEventParser.h"
 #include "WebhookPayloadBuilder.h"
+#include "TestSamples.h"
 
 using namespace wa;
 
@@ -24,10 +25,7 @@ const qint64 kSeconds = 1749854575;
 
 QJsonObject readSample(const QString& name)
 {
-    QFile file(QStringLiteral(WA_SAMPLES_DIR "/webhooks/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(name));
-    return QJsonDocument::fromJson(file.readAll()).object();
+    return QJsonDocument::fromJson(TestSamples::webhook(name)).object();
 }
 
 QStringList shapeOf(const QJsonObject& root)

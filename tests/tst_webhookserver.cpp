@@ -11,6 +11,7 @@
 #include "TestHttpClient.h"
 #include "WebhookServer.h"
 #include "WebhookSignature.h"
+#include "TestSamples.h"
 
 using namespace wa;
 
@@ -21,14 +22,6 @@ namespace {
 
 const QByteArray kSecret = "test-app-secret";
 const QByteArray kToken = "verify-me";
-
-QByteArray readSample(const QString& name)
-{
-    QFile file(QStringLiteral(WA_SAMPLES_DIR "/webhooks/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(name));
-    return file.readAll();
-}
 
 // A request line in `version`, with a Connection header when `connection` is not null.
 QByteArray request(const QByteArray& method, const QByteArray& target, const QByteArray& version,
@@ -142,7 +135,7 @@ void TestWebhookServer::everySample()
 {
     QFETCH(QString, file);
     QFETCH(int, events);
-    const QByteArray body = readSample(file);
+    const QByteArray body = TestSamples::webhook(file);
     Client client(m_server->port());
     QSignalSpy received(m_server.get(), &WebhookServer::received);
     client.send(post(body, WebhookSignature::sign(body, kSecret)));
@@ -230,7 +223,7 @@ void TestWebhookServer::signatures()
 void TestWebhookServer::unsignedWithoutSecret()
 {
     m_server->setAppSecret({});
-    const QByteArray body = readSample(QStringLiteral("cloud-text.json"));
+    const QByteArray body = TestSamples::webhook(QStringLiteral("cloud-text.json"));
     Client client(m_server->port());
     client.send(post(body, QByteArray()));
     QCOMPARE(client.waitResponses(1).value(0).status, 200);
@@ -263,7 +256,7 @@ void TestWebhookServer::limits()
 
 void TestWebhookServer::byteByByte()
 {
-    const QByteArray body = readSample(QStringLiteral("cloud-list-reply.json"));
+    const QByteArray body = TestSamples::webhook(QStringLiteral("cloud-list-reply.json"));
     const QByteArray request = post(body, WebhookSignature::sign(body, kSecret));
     Client client(m_server->port());
     QVERIFY(client.waitConnected());
@@ -278,7 +271,7 @@ void TestWebhookServer::byteByByte()
 
 void TestWebhookServer::chunked()
 {
-    const QByteArray body = readSample(QStringLiteral("cloud-button-reply.json"));
+    const QByteArray body = TestSamples::webhook(QStringLiteral("cloud-button-reply.json"));
     QByteArray request = "POST /webhook HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-Hub-Signature-256: " +
                          WebhookSignature::sign(body, kSecret) + "\r\n\r\n";
     for (qsizetype at = 0; at < body.size(); at += 100) {
@@ -294,8 +287,8 @@ void TestWebhookServer::chunked()
 
 void TestWebhookServer::keepAliveSeveralRequests()
 {
-    const QByteArray a = readSample(QStringLiteral("cloud-text.json"));
-    const QByteArray b = readSample(QStringLiteral("cloud-status-read.json"));
+    const QByteArray a = TestSamples::webhook(QStringLiteral("cloud-text.json"));
+    const QByteArray b = TestSamples::webhook(QStringLiteral("cloud-status-read.json"));
     Client client(m_server->port());
     client.send(post(a, WebhookSignature::sign(a, kSecret)) + post(b, WebhookSignature::sign(b, kSecret)) +
                 post(a, QByteArray("sha256=00")));
@@ -313,7 +306,7 @@ void TestWebhookServer::keepAliveSeveralRequests()
 void TestWebhookServer::answersOnlyOnceStored()
 {
     m_sinkDelayMs = 300;
-    const QByteArray body = readSample(QStringLiteral("cloud-text.json"));
+    const QByteArray body = TestSamples::webhook(QStringLiteral("cloud-text.json"));
     Client client(m_server->port());
     QElapsedTimer timer;
     timer.start();
@@ -327,7 +320,7 @@ void TestWebhookServer::answersOnlyOnceStored()
 void TestWebhookServer::storeFailureIs500()
 {
     m_sinkFails = true;
-    const QByteArray body = readSample(QStringLiteral("cloud-text.json"));
+    const QByteArray body = TestSamples::webhook(QStringLiteral("cloud-text.json"));
     Client client(m_server->port());
     client.send(post(body, WebhookSignature::sign(body, kSecret)));
     QCOMPARE(client.waitResponses(1).value(0).status, 500);
@@ -350,7 +343,7 @@ void TestWebhookServer::connectionHeaderMatches_data()
         int status;
         bool sinkFails;
     };
-    const QByteArray event = readSample(QStringLiteral("cloud-text.json"));
+    const QByteArray event = TestSamples::webhook(QStringLiteral("cloud-text.json"));
     const QByteArray signedBy = "X-Hub-Signature-256: " + WebhookSignature::sign(event, kSecret) + "\r\n";
     const QByteArray json = "Content-Type: application/json\r\n";
     const QList<Path> paths = {
@@ -435,7 +428,7 @@ void TestWebhookServer::slowClientClosedOthersServed()
     Client slow(m_server->port());
     QVERIFY(slow.waitConnected());
     slow.send("POST /webhook HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"obj"); // and then nothing
-    const QByteArray body = readSample(QStringLiteral("cloud-text.json"));
+    const QByteArray body = TestSamples::webhook(QStringLiteral("cloud-text.json"));
     Client quick(m_server->port());
     quick.send(post(body, WebhookSignature::sign(body, kSecret)));
     QCOMPARE(quick.waitResponses(1).value(0).status, 200);
@@ -456,7 +449,7 @@ void TestWebhookServer::connectionCap()
                                  300 - WebhookServer::kMaxConnections,
                              10000);
     // the connections already served go on working
-    const QByteArray body = readSample(QStringLiteral("cloud-text.json"));
+    const QByteArray body = TestSamples::webhook(QStringLiteral("cloud-text.json"));
     Client* served = nullptr;
     for (const auto& c : clients) {
         if (c->received.isEmpty()) {
@@ -487,7 +480,7 @@ void TestWebhookServer::tls()
     QVERIFY(m_server->isTls());
     QVERIFY2(m_server->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
 
-    const QByteArray body = readSample(QStringLiteral("cloud-text.json"));
+    const QByteArray body = TestSamples::webhook(QStringLiteral("cloud-text.json"));
     QSslSocket client;
     client.setPeerVerifyMode(QSslSocket::VerifyNone); // the test's own self-signed certificate
     client.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_server->port());
