@@ -276,19 +276,6 @@ void ChatPreview::realizeFrom(int first) const
     m_contentHeight += shift;
 }
 
-void ChatPreview::realize(int index) const
-{
-    Block& estimated = m_blocks[index];
-    const Block exact = blockFor(estimated.row, estimated.rect.top());
-    const qreal delta = exact.rect.height() - estimated.rect.height();
-    estimated = exact;
-    if (qFuzzyIsNull(delta))
-        return;
-    for (int i = index + 1; i < m_blocks.size(); ++i)
-        moveBlock(m_blocks[i], delta);
-    m_contentHeight += delta;
-}
-
 void ChatPreview::realizeVisible() const
 {
     ensureLayout();
@@ -526,7 +513,7 @@ PhoneLayout ChatPreview::sheetLayout() const
         if (m_blocks.at(i).id != m_sheetFor)
             continue;
         if (!m_blocks.at(i).exact)
-            realize(i);
+            realizeFrom(i); // with any still estimated after it (on screen, they are not)
         const Block& block = m_blocks.at(i);
         PhoneLayout::State state;
         state.sheetOpen = true;

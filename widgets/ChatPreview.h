@@ -99,9 +99,6 @@ private:
     void dropFirstBlocks(int count) const;
     Block blockFor(int row, qreal y) const; // laid out at y; a default Block when the row has no entry
     static void moveBlock(Block& block, qreal dy);
-    // Lays out the message at `index` where its estimate was; the ones after it move by the
-    // difference.
-    void realize(int index) const;
     // Lays out every estimated message from `first` on, in one pass.
     void realizeFrom(int first) const;
     // Lays out the messages on screen and under it (for painting and tapping).
